@@ -1,0 +1,112 @@
+"""The built site in headless Chromium, as a reader with no network would see it.
+
+Every page is loaded from a local server. The tests assert that no request
+leaves the site, that the console shows no errors beyond a short allow-list of
+known third-party noise, that every image loads and has real alt text, and
+that math is typeset.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+
+from .site import pages, serve
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+# Console messages we accept, each from code that is not ours.
+ALLOWED_CONSOLE = [
+    # sphinx-thebe 0.3.1 under Sphinx 7.4 writes its config script twice.
+    re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
+    # pydata-sphinx-theme reads an empty theme mode before its default is set.
+    re.compile(r"Got invalid theme mode"),
+    # ajv (inside the ipywidgets manager) warns about its own schemas.
+    re.compile(r"strict mode"),
+]
+FILENAME_ALT = re.compile(r"^[\w./-]+\.(png|jpe?g|svg|gif)$", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: `make test` installs it (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    with serve(built_book) as url:
+        yield url
+
+
+def visit(browser, url):
+    """Load a page; return what it requested, logged and showed."""
+    context = browser.new_context()
+    page = context.new_page()
+    requests, console = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
+    page.goto(url, wait_until="networkidle")
+    # MathJax typesets asynchronously; wait for it when the page has math.
+    if page.locator(".math").count():
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=15000)
+        page.evaluate("() => MathJax.startup.promise")
+    return context, page, requests, console
+
+
+def test_every_page_stays_on_site_and_is_clean(browser, site, built_book):
+    problems = []
+    for rel in pages(built_book):
+        context, page, requests, console = visit(browser, f"{site}/{rel.as_posix()}")
+        host = urlparse(site).netloc
+        for url in requests:
+            parsed = urlparse(url)
+            if parsed.scheme in ("http", "https") and parsed.netloc != host:
+                problems.append(f"{rel}: off-site request {url}")
+        for kind, text in console:
+            if kind in ("error", "pageerror") and not any(p.search(text) for p in ALLOWED_CONSOLE):
+                problems.append(f"{rel}: console {kind}: {text[:200]}")
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt'),"
+                   " e.complete && e.naturalWidth > 0])")
+        for src, alt, loaded in images:
+            if not loaded:
+                problems.append(f"{rel}: image did not load: {src}")
+            if not alt or not alt.strip():
+                problems.append(f"{rel}: image without alt text: {src}")
+            elif FILENAME_ALT.match(alt.strip()) or len(alt.strip()) < 15:
+                problems.append(f"{rel}: alt text is not a description: {alt!r} ({src})")
+        n_math = page.locator(".math").count()
+        if n_math:
+            typeset = page.locator("mjx-container").count()
+            if typeset == 0:
+                problems.append(f"{rel}: {n_math} math elements but nothing typeset by MathJax")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_math_is_served_by_the_site(browser, site, built_book):
+    """At least one page has math, and its MathJax comes from this site."""
+    with_math = [rel for rel in pages(built_book)
+                 if 'class="math' in (built_book / rel).read_text(encoding="utf-8")]
+    if not with_math:
+        pytest.skip("no page has math yet")
+    context, page, requests, _ = visit(browser, f"{site}/{with_math[0].as_posix()}")
+    mathjax = [u for u in requests if "mathjax" in u.lower()]
+    assert mathjax and all(u.startswith(site) for u in mathjax), mathjax
+    assert page.locator("mjx-container").count() > 0
+    context.close()

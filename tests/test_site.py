@@ -1,0 +1,51 @@
+"""The built HTML itself: no third-party URLs in what pages load, no solutions in
+the student edition, and real alt text on every figure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .site import pages
+
+pytestmark = pytest.mark.book
+
+# src/href attributes that make the browser fetch something by itself.
+LOADS = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="(https?:)?//([^"/]+)',
+                   re.IGNORECASE)
+
+
+def test_book_builds_with_warnings_as_errors(built_book):
+    assert (built_book / "index.html").is_file()
+    assert (built_book / "chapters" / "01-retreat.html").is_file()
+
+
+def test_no_page_loads_anything_from_another_host(built_book):
+    offenders = []
+    for rel in pages(built_book):
+        html = (built_book / rel).read_text(encoding="utf-8")
+        for match in LOADS.finditer(html):
+            offenders.append(f"{rel}: {match.group(0)[:120]}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_student_edition_has_no_solution_text(built_book):
+    # A phrase that appears only inside a solution of chapter 1.
+    marker = "Microsoft's announcement plausibly changed least"
+    source = (built_book.parent.parent / "chapters" / "01-retreat.md").read_text(encoding="utf-8")
+    assert marker in source, "the marker must come from a real solution"
+    for rel in pages(built_book):
+        assert marker not in (built_book / rel).read_text(encoding="utf-8"), rel
+
+
+def test_every_figure_has_descriptive_alt_text(built_book):
+    bad = []
+    for rel in pages(built_book):
+        html = (built_book / rel).read_text(encoding="utf-8")
+        for tag in re.findall(r"<img\b[^>]*>", html):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            text = alt.group(1).strip() if alt else ""
+            if len(text) < 15 or re.fullmatch(r"[\w./-]+\.(png|jpe?g|svg)", text):
+                bad.append(f"{rel}: {tag[:150]}")
+    assert not bad, "\n".join(bad)
