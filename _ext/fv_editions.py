@@ -1,4 +1,6 @@
-"""Sphinx extension: the student edition carries no solution text at all.
+"""Sphinx extension for the book's editions and pages.
+
+1. The student edition carries no solution text at all.
 
 sphinx-exercise 1.2.1's own ``hide_solutions`` drops single ``{solution}``
 directives but not gated ones (``{solution-start}`` ... ``{solution-end}``):
@@ -7,6 +9,13 @@ This extension implements the book's rule instead: with
 ``fv_hide_solutions = True`` every solution, gated or not, is removed from the
 document tree after sphinx-exercise has merged the gated ones, so it reaches
 neither the HTML nor the search index. The instructor edition sets it to False.
+
+2. No page loads the widget manager for nothing.
+Executing a notebook that displays ipywidgets stores their state, and MyST-NB
+then adds require.js and the 3.6 MB widget manager to the page, even where
+the book shows a static rendering instead of a kernel-only control (see
+``facelab.widgets``). Those scripts are dropped from pages that render no
+widget view; pages that do render one keep them, served from this site.
 """
 
 from __future__ import annotations
@@ -32,7 +41,27 @@ class RemoveSolutions(SphinxTransform):
             del registry[label]
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_unused_widget_scripts(app, pagename, templatename, context, doctree):
+    """Remove widget-manager scripts from a page that renders no widget view."""
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list) or WIDGET_VIEW in context.get("body", ""):
+        return
+
+    def is_widget_script(js) -> bool:
+        name = getattr(js, "filename", "") or ""
+        attrs = getattr(js, "attributes", {}) or {}
+        widget_files = ("fv-vendor/requirejs/", "fv-vendor/widgets-config", "fv-vendor/html-manager/")
+        return any(f in name for f in widget_files) or attrs.get("type") == WIDGET_STATE
+
+    scripts[:] = [js for js in scripts if not is_widget_script(js)]
+
+
 def setup(app: Sphinx):
     app.add_config_value("fv_hide_solutions", False, "env")
     app.add_transform(RemoveSolutions)
+    app.connect("html-page-context", drop_unused_widget_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -208,7 +208,7 @@ class Eigenfaces(TransformerMixin, BaseEstimator):
     ----------
     n_components : int, default 50
         Number of eigenfaces to keep, in [1, min(n_images, n_pixels)] of the
-        training set. 50 keeps about 85 % of the pixel variance of 250
+        training set. 50 keeps about 90 % of the pixel variance of 250
         Olivetti faces.
     whiten : bool, default False
         If True, divide each coordinate by the spread of the training faces

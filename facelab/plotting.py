@@ -117,7 +117,7 @@ def timeline(events: Sequence[dict], ax=None, kinds: Sequence[str] | None = None
     if unknown:
         raise ValueError(f"kinds: events have kinds {sorted(unknown)} not in {kinds}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 0.9 + 0.75 * len(kinds) + 0.22 * len(events)))
+        _, ax = plt.subplots(figsize=(11, 0.9 + 0.5 * len(kinds) + 0.26 * len(events)))
     colours = list(OKABE_ITO.values())
     order = np.argsort(dates, kind="stable")
     # Each event gets its own line so that labels never overlap: rows are
@@ -133,7 +133,7 @@ def timeline(events: Sequence[dict], ax=None, kinds: Sequence[str] | None = None
             ax.plot(dates[i], y, marker=MARKERS[k % len(MARKERS)], color=colours[k % len(colours)],
                     markersize=8, linestyle="none")
             ax.annotate(events[i]["event"], (dates[i], y), xytext=(7, 0),
-                        textcoords="offset points", va="center", fontsize=9)
+                        textcoords="offset points", va="center", fontsize=10)
             y -= 1
         yticks.append((top + y + 1) / 2)
         ylabels.append(kind)
@@ -144,7 +144,10 @@ def timeline(events: Sequence[dict], ax=None, kinds: Sequence[str] | None = None
     lo = start or min(dates)
     hi = end or max(dates)
     span = hi - lo
-    ax.set_xlim(lo - span * 0.02, hi + span * 0.35)
+    ax.set_xlim(lo - span * 0.02, hi + span * 0.45)  # room for the last labels
+    # Year ticks only where there are events, not under the label margin.
+    ax.set_xticks([date(y, 1, 1) for y in range(lo.year + 1, hi.year + 1)],
+                  [str(y) for y in range(lo.year + 1, hi.year + 1)])
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#eeeeee")

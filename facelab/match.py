@@ -1,0 +1,538 @@
+"""Matching: comparing embeddings, scoring the comparison, and deciding.
+
+A face matcher answers two kinds of question:
+
+*Verification* (1:1), :func:`verify`
+    "Is this the same person as that?" One comparison, one decision.
+*Identification* (1:N), :func:`search`
+    "Who in this gallery of N people looks like this probe?" The probe is
+    compared with every gallery entry; the best candidates are returned, and
+    every entry scoring at or above a threshold is an *alert*.
+
+The book's score scale
+----------------------
+Embeddings are compared by the cosine of the angle between them, a number in
+[-1, 1]. This book reports it on a 0-100 scale::
+
+    score = 50 * (1 + cosine)
+
+so 100 means "pointing in exactly the same direction", 50 means
+"perpendicular" and 0 means "opposite". This scale is **the book's own**. It
+is *not* the "similarity" or "confidence" that commercial systems such as
+Amazon Rekognition report: those scales are proprietary and undocumented,
+and each vendor's number is calibrated differently. The same number (say 80)
+therefore means a *different false-match rate on every system*, and on the
+same system after an update; only a measured error curve
+(:mod:`facelab.metrics`) says what a threshold does.
+
+The decision rule
+-----------------
+Everywhere in this package, a comparison is a **match if and only if
+score >= threshold** (a score exactly at the threshold matches). The rule is
+applied through a cosine cut-off computed once, so :func:`verify`,
+:func:`search` and :func:`facelab.metrics.fmr` agree exactly on which scores
+match.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Callable, Iterable, NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "cosine_similarity",
+    "to_score",
+    "from_score",
+    "similarity_scores",
+    "Verification",
+    "verify",
+    "SearchResult",
+    "search",
+    "max_scores_streamed",
+]
+
+#: Gallery rows compared per matrix product in :func:`search`. With 535
+#: probes a chunk's score matrix takes about 17 MB in float32.
+DEFAULT_CHUNK_SIZE = 8192
+
+#: ``progress(n_done, n_total)``: gallery rows compared so far, and the
+#: gallery size (None when the gallery is a stream of unknown length).
+ProgressFn = Callable[[int, "int | None"], None]
+
+
+# --------------------------------------------------------------------------
+# Validation helpers
+# --------------------------------------------------------------------------
+
+def _work_dtype(*arrays) -> np.dtype:
+    """float32 if every input is float32 (fast path), otherwise float64."""
+    return np.result_type(*(a.dtype for a in arrays), np.float32)
+
+
+def _check_embeddings(x, name: str, dtype=None, allow_1d: bool = False) -> np.ndarray:
+    """Return ``x`` as a finite 2-D float array with no zero-length rows."""
+    x = np.asarray(x)
+    if allow_1d and x.ndim == 1:
+        x = x[np.newaxis, :]
+    if x.ndim != 2:
+        raise ValueError(
+            f"{name}: expected a 2-D array of shape (n, dim), got ndim={x.ndim} "
+            f"and shape {x.shape}. Use x.reshape(1, -1) for a single embedding."
+        )
+    if x.shape[0] == 0:
+        raise ValueError(f"{name}: is empty (0 rows); at least one embedding is needed.")
+    if x.shape[1] == 0:
+        raise ValueError(f"{name}: embeddings have dimension 0.")
+    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
+        raise ValueError(f"{name}: expected numbers, got dtype {x.dtype}.")
+    x = x.astype(dtype or _work_dtype(x), copy=False)
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name}: contains NaN or infinite values; every value must be finite.")
+    return x
+
+
+def _unit_rows(x: np.ndarray, name: str) -> np.ndarray:
+    """Scale every row to length 1; a zero row has no direction, so raise."""
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        row = int(np.flatnonzero(norms[:, 0] == 0)[0])
+        raise ValueError(
+            f"{name}: row {row} has length zero, so its cosine similarity is undefined."
+        )
+    return x / norms
+
+
+def _check_dim(b: np.ndarray, dim: int, name_b: str, name_a: str) -> None:
+    if b.shape[1] != dim:
+        raise ValueError(
+            f"{name_b}: embeddings have dimension {b.shape[1]} but {name_a} "
+            f"have dimension {dim}; they must match."
+        )
+
+
+def _check_threshold(threshold) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+        raise ValueError(
+            f"threshold: expected a single number in [0, 100] on the book's score "
+            f"scale, got {threshold!r}."
+        )
+    threshold = float(threshold)
+    if np.isnan(threshold) or not 0 <= threshold <= 100:
+        raise ValueError(
+            f"threshold: must be in [0, 100] on the book's score scale "
+            f"(score = 50 * (1 + cosine)), got {threshold}."
+        )
+    return threshold
+
+
+def _check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name}: must be an integer >= 1, got {value!r}.")
+    return int(value)
+
+
+# --------------------------------------------------------------------------
+# Similarity and the score scale
+# --------------------------------------------------------------------------
+
+def _to_score(cos):
+    """Score from cosine, no validation; rounding can push |cos| past 1, so clip."""
+    return (1 + np.clip(cos, -1, 1)) * 50
+
+
+def _cosine_cutoff(threshold: float, dtype) -> float:
+    """Smallest cosine ``c`` (in ``dtype``) whose score is >= ``threshold``.
+
+    ``_to_score`` rounds, so ``cos >= from_score(threshold)`` could disagree
+    with ``score >= threshold`` by one unit in the last place. Stepping to
+    the exact boundary makes ``cos >= cutoff`` equivalent to
+    ``float(score) >= threshold`` for every cosine of this dtype.
+    """
+    dtype = np.dtype(dtype)
+    if threshold <= 0:
+        return -np.inf
+    up, down = dtype.type(np.inf), dtype.type(-np.inf)
+    c = dtype.type(threshold / 50 - 1)
+    while float(_to_score(c)) < threshold:
+        c = np.nextafter(c, up)
+    while c > -1 and float(_to_score(np.nextafter(c, down))) >= threshold:
+        c = np.nextafter(c, down)
+    return c
+
+
+def cosine_similarity(a, b):
+    """Cosine of the angle between every row of ``a`` and every row of ``b``.
+
+    Parameters
+    ----------
+    a : array-like of shape (n_a, dim)
+    b : array-like of shape (n_b, dim)
+        Finite embeddings, no row of length zero.
+
+    Returns
+    -------
+    ndarray of shape (n_a, n_b)
+        Values in [-1, 1] (up to rounding). float32 if both inputs are
+        float32, float64 otherwise.
+    """
+    a = _check_embeddings(a, "a")
+    b = _check_embeddings(b, "b")
+    _check_dim(b, a.shape[1], "b", "a")
+    dtype = _work_dtype(a, b)
+    return _unit_rows(a.astype(dtype, copy=False), "a") @ _unit_rows(
+        b.astype(dtype, copy=False), "b").T
+
+
+def to_score(cos):
+    """Convert cosine similarity to the book's 0-100 score.
+
+    ``score = 50 * (1 + cos)``. This is the book's own scale, not any
+    vendor's: see the module docstring.
+
+    Parameters
+    ----------
+    cos : float or array-like
+        Cosine similarities in [-1, 1].
+
+    Returns
+    -------
+    float or ndarray
+        Scores in [0, 100]; 100 = same direction, 50 = perpendicular.
+    """
+    c = np.asarray(cos, dtype=float)
+    if np.any(np.isnan(c)) or np.any(c < -1) or np.any(c > 1):
+        raise ValueError("cos: cosine similarities must lie in [-1, 1] and not be NaN.")
+    out = _to_score(c)
+    return float(out) if out.ndim == 0 else out
+
+
+def from_score(score):
+    """Convert a book score (0-100) back to a cosine similarity.
+
+    The inverse of :func:`to_score`: ``cos = score / 50 - 1``.
+
+    Parameters
+    ----------
+    score : float or array-like
+        Scores in [0, 100].
+
+    Returns
+    -------
+    float or ndarray
+        Cosine similarities in [-1, 1].
+    """
+    s = np.asarray(score, dtype=float)
+    if np.any(np.isnan(s)) or np.any(s < 0) or np.any(s > 100):
+        raise ValueError("score: scores must lie in [0, 100] and not be NaN.")
+    out = s / 50 - 1
+    return float(out) if out.ndim == 0 else out
+
+
+def similarity_scores(a, b):
+    """Book scores (0-100) between every row of ``a`` and every row of ``b``.
+
+    Parameters
+    ----------
+    a : array-like of shape (n_a, dim)
+    b : array-like of shape (n_b, dim)
+
+    Returns
+    -------
+    ndarray of shape (n_a, n_b)
+        ``50 * (1 + cosine)``, in [0, 100]. Symmetric in the sense that
+        ``similarity_scores(b, a)`` is the transpose.
+    """
+    return _to_score(cosine_similarity(a, b))
+
+
+# --------------------------------------------------------------------------
+# 1:1 verification
+# --------------------------------------------------------------------------
+
+class Verification(NamedTuple):
+    """Result of :func:`verify`: unpack as ``score, match = verify(...)``."""
+
+    #: ndarray of shape (n_pairs,): book score of each pair, in [0, 100].
+    score: np.ndarray
+    #: ndarray of shape (n_pairs,), bool: ``score >= threshold``.
+    match: np.ndarray
+
+
+def verify(a, b, threshold: float) -> Verification:
+    """1:1 verification: score pairs of embeddings and decide match or not.
+
+    Row ``i`` of ``a`` is compared with row ``i`` of ``b`` (not every row
+    with every row; for that use :func:`similarity_scores`).
+
+    Parameters
+    ----------
+    a, b : array-like of shape (n_pairs, dim) or (dim,)
+        Paired embeddings. A 1-D input is one pair.
+    threshold : float
+        Decision threshold on the book's scale, in [0, 100]. A pair matches
+        if and only if its score is >= threshold.
+
+    Returns
+    -------
+    Verification
+        ``score`` (n_pairs,) in [0, 100] and ``match`` (n_pairs,) bool.
+    """
+    threshold = _check_threshold(threshold)
+    a = _check_embeddings(a, "a", allow_1d=True)
+    b = _check_embeddings(b, "b", allow_1d=True)
+    _check_dim(b, a.shape[1], "b", "a")
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"b: has {b.shape[0]} rows but a has {a.shape[0]}; verify compares "
+            "row i of a with row i of b."
+        )
+    dtype = _work_dtype(a, b)
+    ua = _unit_rows(a.astype(dtype, copy=False), "a")
+    ub = _unit_rows(b.astype(dtype, copy=False), "b")
+    cos = np.einsum("ij,ij->i", ua, ub)
+    return Verification(score=_to_score(cos), match=cos >= _cosine_cutoff(threshold, dtype))
+
+
+# --------------------------------------------------------------------------
+# 1:N identification
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Result of :func:`search`, one row per probe.
+
+    Attributes
+    ----------
+    ids : ndarray of shape (n_probes, k)
+        Gallery ids of the ``k = min(top_k, n_gallery)`` best candidates, best
+        first; equal scores are listed in gallery order. (Which of several
+        entries tied for the k-th place is kept is unspecified.)
+    scores : ndarray of shape (n_probes, k)
+        Their book scores, in [0, 100], descending along each row.
+    positions : ndarray of shape (n_probes, k), int
+        Their row numbers in the gallery (counting across chunks).
+    n_above : ndarray of shape (n_probes,), int
+        Number of gallery entries scoring >= ``threshold`` (alerts).
+    threshold : float
+        The threshold used, on the book's scale.
+    """
+
+    ids: np.ndarray
+    scores: np.ndarray
+    positions: np.ndarray
+    n_above: np.ndarray
+    threshold: float
+
+    @property
+    def best_score(self) -> np.ndarray:
+        """Highest score per probe, shape (n_probes,)."""
+        return self.scores[:, 0]
+
+    @property
+    def best_id(self) -> np.ndarray:
+        """Id of the best candidate per probe, shape (n_probes,)."""
+        return self.ids[:, 0]
+
+    @property
+    def alert(self) -> np.ndarray:
+        """Whether each probe has at least one gallery entry >= threshold."""
+        return self.n_above > 0
+
+
+def _is_array_gallery(gallery) -> bool:
+    if isinstance(gallery, np.ndarray):
+        return True
+    # A nested list of numbers is an array; a list of arrays or of
+    # (embeddings, ids) tuples is a list of chunks.
+    return (isinstance(gallery, list) and len(gallery) > 0
+            and not isinstance(gallery[0], (np.ndarray, tuple)))
+
+
+def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
+    """Yield validated (unit embeddings, ids, n_total) chunk by chunk."""
+    if _is_array_gallery(gallery):
+        g = _check_embeddings(gallery, "gallery", dtype=dtype)
+        if gallery_ids is None:
+            ids = np.arange(g.shape[0])
+        else:
+            ids = np.asarray(gallery_ids)
+            if ids.shape != (g.shape[0],):
+                raise ValueError(
+                    f"gallery_ids: expected shape ({g.shape[0]},), one id per gallery "
+                    f"row, got {ids.shape}."
+                )
+        _check_dim(g, dim, "gallery", "probes")
+        for start in range(0, g.shape[0], chunk_size):
+            stop = start + chunk_size
+            yield _unit_rows(g[start:stop], "gallery"), ids[start:stop], g.shape[0]
+        return
+    if gallery_ids is not None:
+        raise ValueError(
+            "gallery_ids: must be None when gallery is an iterable of chunks; put "
+            "the ids in each chunk as (embeddings, ids)."
+        )
+    offset = 0
+    for chunk in gallery:
+        if isinstance(chunk, tuple):
+            if len(chunk) != 2:
+                raise ValueError("gallery: each chunk must be an array or an (embeddings, ids) pair.")
+            emb, ids = chunk
+        else:
+            emb, ids = chunk, None
+        g = _check_embeddings(emb, "gallery", dtype=dtype)
+        _check_dim(g, dim, "gallery", "probes")
+        if ids is None:
+            ids = np.arange(offset, offset + g.shape[0])
+        ids = np.asarray(ids)
+        if ids.shape != (g.shape[0],):
+            raise ValueError(
+                f"gallery: a chunk has {g.shape[0]} embeddings but ids of shape {ids.shape}."
+            )
+        offset += g.shape[0]
+        yield _unit_rows(g, "gallery"), ids, None
+
+
+def _merge_top_k(cos, pos, ids, k):
+    """Keep the ``k`` largest cosines per row (unsorted); arrays are (n, m)."""
+    if cos.shape[1] <= k:
+        return cos, pos, ids
+    if k == 1:
+        keep = np.argmax(cos, axis=1)[:, np.newaxis]
+    else:
+        keep = np.argpartition(cos, -k, axis=1)[:, -k:]
+    take = lambda x: np.take_along_axis(x, keep, axis=1)  # noqa: E731
+    return take(cos), take(pos), take(ids)
+
+
+def _scan(probes, gallery, gallery_ids, top_k, cutoff, chunk_size, progress):
+    """Stream the gallery once; return top-k (cos, pos, ids) and counts >= cutoff.
+
+    ``probes`` are unit rows; ``cutoff`` None skips the count.
+    """
+    n_probes, dim = probes.shape
+    best = None
+    n_above = np.zeros(n_probes, dtype=np.int64)
+    done = 0
+    for g, ids, n_total in _gallery_chunks(gallery, gallery_ids, chunk_size, dim, probes.dtype):
+        cos = probes @ g.T  # (n_probes, n_chunk): the whole chunk in one product
+        if cutoff is not None:
+            n_above += np.count_nonzero(cos >= cutoff, axis=1)
+        m = g.shape[0]
+        chunk = _merge_top_k(cos,
+                             np.broadcast_to(np.arange(done, done + m), cos.shape),
+                             np.broadcast_to(ids, cos.shape), top_k)
+        if best is not None:
+            chunk = tuple(np.concatenate([b, c], axis=1) for b, c in zip(best, chunk))
+        best = _merge_top_k(*chunk, top_k)
+        done += m
+        if progress is not None:
+            progress(done, n_total)
+    if best is None:
+        raise ValueError("gallery: is empty (no chunks); at least one embedding is needed.")
+    cos, pos, ids = best
+    # Best first; equal scores in gallery order, so the result does not depend on chunking.
+    order = np.lexsort((pos, -cos), axis=-1)
+    take = lambda x: np.take_along_axis(x, order, axis=1)  # noqa: E731
+    return take(cos), take(pos), take(ids), n_above
+
+
+def _prepare_probes(probes, gallery) -> np.ndarray:
+    """Validated unit-length probes in the dtype the comparison will use."""
+    probes = _check_embeddings(probes, "probes")
+    if _is_array_gallery(gallery):
+        # float64 unless both sides are float32; a stream follows the probes.
+        probes = probes.astype(_work_dtype(probes, np.asarray(gallery)), copy=False)
+    return _unit_rows(probes, "probes")
+
+
+def search(probes, gallery, gallery_ids, threshold: float, top_k: int = 5,
+           chunk_size: int = DEFAULT_CHUNK_SIZE,
+           progress: ProgressFn | None = None) -> SearchResult:
+    """1:N identification: compare every probe with every gallery entry.
+
+    The gallery is processed ``chunk_size`` rows at a time: each chunk is one
+    matrix product with all probes, then only the running top ``k`` per
+    probe and the count at/above the threshold are kept. Memory is therefore
+    about ``n_probes * chunk_size`` numbers whatever the gallery size, and a
+    gallery larger than memory can be streamed from a generator.
+
+    Parameters
+    ----------
+    probes : array-like of shape (n_probes, dim)
+        Embeddings of the faces being searched for.
+    gallery : array-like of shape (n_gallery, dim), or iterable of chunks
+        The enrolled embeddings. Either one array, or an iterable (list,
+        generator) whose items are arrays of shape (n_chunk, dim) or
+        ``(embeddings, ids)`` pairs. Chunks without ids are numbered by
+        position. Compared in float32 if probes and gallery are both float32,
+        otherwise float64; a streamed gallery is cast to the probes' dtype.
+    gallery_ids : array-like of shape (n_gallery,) or None
+        Identity of each gallery row (any dtype). None: row positions. Must
+        be None when ``gallery`` is an iterable of chunks.
+    threshold : float
+        Alert threshold on the book's scale, in [0, 100]; an entry counts
+        toward ``n_above`` if its score is >= threshold.
+    top_k : int, default 5
+        Number of candidates returned per probe, >= 1. If the gallery is
+        smaller, all of it is returned.
+    chunk_size : int, default DEFAULT_CHUNK_SIZE
+        Gallery rows per matrix product (only used for an array gallery), >= 1.
+    progress : callable or None
+        Called after each chunk as ``progress(n_done, n_total)``; ``n_total``
+        is None for a streamed gallery.
+
+    Returns
+    -------
+    SearchResult
+        Candidate ids, scores and positions of shape (n_probes, k), sorted
+        best first, and ``n_above`` of shape (n_probes,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gallery = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+    >>> result = search([[1.0, 0.1]], gallery, ["ann", "bo", "cy"], threshold=80, top_k=2)
+    >>> result.ids.tolist(), result.n_above.tolist()
+    ([['ann', 'bo']], [1])
+    """
+    threshold = _check_threshold(threshold)
+    top_k = _check_positive_int(top_k, "top_k")
+    chunk_size = _check_positive_int(chunk_size, "chunk_size")
+    probes = _prepare_probes(probes, gallery)
+    cos, pos, ids, n_above = _scan(probes, gallery, gallery_ids, top_k,
+                                   _cosine_cutoff(threshold, probes.dtype),
+                                   chunk_size, progress)
+    return SearchResult(ids=ids, scores=_to_score(cos), positions=pos,
+                        n_above=n_above, threshold=threshold)
+
+
+def max_scores_streamed(probes, gallery, gallery_ids=None,
+                        chunk_size: int = DEFAULT_CHUNK_SIZE,
+                        progress: ProgressFn | None = None):
+    """Best score and best id per probe over a gallery streamed in chunks.
+
+    The same computation as ``search(..., top_k=1)`` without a threshold:
+    enough to ask "would this probe have raised an alert at threshold t?"
+    for every t at once (it would iff its best score is >= t), for example
+    535 probes against 850,000 gallery entries generated chunk by chunk.
+
+    Parameters
+    ----------
+    probes, gallery, gallery_ids, chunk_size, progress
+        As in :func:`search`.
+
+    Returns
+    -------
+    best_score : ndarray of shape (n_probes,)
+        Highest book score per probe, in [0, 100].
+    best_id : ndarray of shape (n_probes,)
+        Gallery id of that entry (the earliest one on ties).
+    """
+    chunk_size = _check_positive_int(chunk_size, "chunk_size")
+    probes = _prepare_probes(probes, gallery)
+    cos, _, ids, _ = _scan(probes, gallery, gallery_ids, 1, None, chunk_size, progress)
+    return _to_score(cos[:, 0]), ids[:, 0]
