@@ -115,16 +115,15 @@ def glue_facts(*keys: str) -> None:
         glue(f"fact_{key}", Markdown(fact(key).display.replace("$", "\\$")), display=False)
 
 
-def claims_table(rows, columns=("claim", "display", "date", "caveat")):
-    """Render cited claims as a Markdown table, each with its citation.
+def claims_table(rows):
+    """Render claims about the world as a Markdown table, each with its citation.
 
     Parameters
     ----------
     rows : list of dict
-        Rows with at least the keys in ``columns`` and ``source`` (a
-        ``references.bib`` key), e.g. from ``read_csv("market.csv")``.
-    columns : sequence of str
-        Columns to show, in order.
+        Rows with keys ``claim`` (what is claimed), ``fact`` (a key of
+        ``facts.csv``, which supplies the figure, its date and its source) and
+        ``caveat`` (what it counts), e.g. from ``read_csv("market.csv")``.
 
     Returns
     -------
@@ -135,13 +134,14 @@ def claims_table(rows, columns=("claim", "display", "date", "caveat")):
 
     if not rows:
         raise ValueError("rows: need at least one row")
-    missing = (set(columns) | {"source"}) - set(rows[0])
+    missing = {"claim", "fact", "caveat"} - set(rows[0])
     if missing:
         raise ValueError(f"rows: missing columns {sorted(missing)}")
-    headers = {"claim": "Claim", "display": "Figure", "date": "Date",
-               "caveat": "What it counts, and caveats", "value": "Value"}
-    head = "| " + " | ".join(headers.get(c, c.capitalize()) for c in columns) + " | Source |"
-    rule = "|" + "---|" * (len(columns) + 1)
-    body = ["| " + " | ".join(str(r[c]).replace("|", "/") for c in columns)
-            + f" | {{cite:p}}`{r['source']}` |" for r in rows]
-    return Markdown("\n".join([head, rule, *body]))
+    lines = ["| Claim | Figure | Date | What it counts, and caveats | Source |",
+             "|---|---|---|---|---|"]
+    for r in rows:
+        card = fact(r["fact"])
+        cells = [r["claim"], card.display.replace("$", "\\$"), card.date, r["caveat"]]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells)
+                     + f" | {{cite:p}}`{card.source}` |")
+    return Markdown("\n".join(lines))
