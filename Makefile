@@ -1,5 +1,6 @@
 # Face Value: build the book and run its tests.
 #   make book        build the student/reader edition into _build/html
+#   make instructor  build the instructor edition (solutions shown) into _build/instructor/_build/html
 #   make test        run every test (unit tests, the -W book build, browser tests)
 #   make lab         open JupyterLab on the chapters
 #   make bench       run the benchmark scripts (not tests; they print timings)
@@ -19,7 +20,7 @@ export MPLBACKEND := Agg
 
 JB := $(BIN)/jupyter-book build . --builder html -W --keep-going
 
-.PHONY: book test chromium lab bench setup clean lock
+.PHONY: book instructor test chromium lab bench setup clean lock
 
 setup: $(VENV)/.installed _vendor/.installed
 
@@ -42,6 +43,11 @@ _vendor/.installed: node_modules/.installed scripts/vendor_assets.py $(VENV)/.in
 book: setup
 	$(JB)
 	@echo "Student/reader edition: _build/html/index.html"
+
+instructor: setup
+	$(BIN)/python scripts/edition_config.py _build/_config_instructor.yml
+	$(JB) --config _build/_config_instructor.yml --path-output _build/instructor
+	@echo "Instructor edition: _build/instructor/_build/html/index.html"
 
 # Browser tests need Debian's Chromium; install it if it is missing (as root).
 chromium:

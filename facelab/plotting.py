@@ -15,7 +15,8 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["OKABE_ITO", "MARKERS", "LINESTYLES", "style", "show_faces", "timeline"]
+__all__ = ["OKABE_ITO", "MARKERS", "LINESTYLES", "GENUINE", "IMPOSTOR", "style", "show_faces",
+           "draw_boxes", "score_histograms", "timeline"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in a fixed order.
 OKABE_ITO = {
@@ -28,6 +29,11 @@ OKABE_ITO = {
     "yellow": "#F0E442",
     "black": "#000000",
 }
+#: How genuine (same-person) and impostor (different-person) scores are drawn
+#: everywhere in the book: colour, line style and hatching all differ.
+GENUINE = dict(color=OKABE_ITO["blue"], linestyle="-", hatch="//", label="genuine (same person)")
+IMPOSTOR = dict(color=OKABE_ITO["vermillion"], linestyle="--", hatch="\\\\",
+                label="impostor (different people)")
 #: Second encodings paired with the palette's order.
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))]
@@ -50,7 +56,7 @@ def style() -> None:
 
 
 def show_faces(images: np.ndarray, titles: Sequence[str] | None = None,
-               ncols: int = 8, size: float = 1.3, axes=None):
+               ncols: int = 8, size: float = 1.3, axes=None, normalise: bool = False):
     """Show grey-scale faces in a grid.
 
     Parameters
@@ -66,6 +72,9 @@ def show_faces(images: np.ndarray, titles: Sequence[str] | None = None,
         Inches per face.
     axes : array of Axes, optional
         Draw into these instead of a new figure.
+    normalise : bool
+        Stretch each image to its own full grey range (for eigenfaces and
+        other images that are not photos).
 
     Returns
     -------
@@ -84,10 +93,86 @@ def show_faces(images: np.ndarray, titles: Sequence[str] | None = None,
     for i, ax in enumerate(axes):
         ax.set_axis_off()
         if i < n:
-            ax.imshow(images[i], cmap="gray", vmin=0, vmax=1)
+            img = images[i]
+            if normalise:
+                img = (img - img.min()) / max(float(img.max() - img.min()), 1e-12)
+            ax.imshow(img, cmap="gray", vmin=0, vmax=1)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=9, fontweight="normal")
     return axes
+
+
+def draw_boxes(image: np.ndarray, boxes, ax=None, label: str = "face"):
+    """Show a photo with a rectangle around each detected face.
+
+    Parameters
+    ----------
+    image : ndarray of shape (h, w) or (h, w, 3)
+    boxes : sequence of facelab.detect.Box
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    from matplotlib.patches import Rectangle
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    ax.imshow(image, cmap=None if np.ndim(image) == 3 else "gray")
+    for b in boxes:
+        ax.add_patch(Rectangle((b.col, b.row), b.width, b.height, fill=False,
+                               edgecolor=OKABE_ITO["yellow"], linewidth=3))
+        ax.text(b.col, b.row - 6, label, color="black", fontsize=10,
+                bbox=dict(facecolor=OKABE_ITO["yellow"], edgecolor="none", pad=2))
+    ax.set_axis_off()
+    return ax
+
+
+def score_histograms(genuine, impostor, threshold: float | None = None, ax=None,
+                     bins=None, density: bool = True):
+    """Genuine and impostor score distributions on one axis, with the threshold.
+
+    Parameters
+    ----------
+    genuine, impostor : array-like
+        Scores on the book's 0-100 scale (see :mod:`facelab.match`).
+    threshold : float, optional
+        Drawn as a vertical line with its value.
+    ax : Axes, optional
+    bins : int or sequence, optional
+        Defaults to 1-point bins over the range of the scores.
+    density : bool
+        Plot each distribution as a share of its own pairs, so a small
+        genuine set and a large impostor set can be compared.
+
+    Returns
+    -------
+    Axes
+    """
+    genuine, impostor = np.asarray(genuine, float), np.asarray(impostor, float)
+    if genuine.size == 0 or impostor.size == 0:
+        raise ValueError("genuine, impostor: both need at least one score")
+    if ax is None:
+        _, ax = plt.subplots()
+    if bins is None:
+        lo = np.floor(min(genuine.min(), impostor.min()))
+        hi = np.ceil(max(genuine.max(), impostor.max()))
+        bins = np.arange(lo, hi + 1.0, 1.0)
+    for scores, spec in ((impostor, IMPOSTOR), (genuine, GENUINE)):
+        ax.hist(scores, bins=bins, density=density, histtype="stepfilled", alpha=0.25,
+                color=spec["color"], hatch=spec["hatch"], edgecolor=spec["color"])
+        ax.hist(scores, bins=bins, density=density, histtype="step", linewidth=1.8,
+                color=spec["color"], linestyle=spec["linestyle"],
+                label=f"{spec['label']}, n = {scores.size:,}")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", linestyle=":", linewidth=2)
+        ax.annotate(f"threshold {threshold:g}", (threshold, 1), xycoords=("data", "axes fraction"),
+                    xytext=(4, -4), textcoords="offset points", va="top", fontsize=10)
+    ax.set_xlabel("similarity score (book scale, 0 to 100)")
+    ax.set_ylabel("share of pairs per score point" if density else "number of pairs")
+    ax.legend(loc="upper left")
+    return ax
 
 
 def timeline(events: Sequence[dict], ax=None, kinds: Sequence[str] | None = None,

@@ -18,7 +18,10 @@ import base64
 import html
 import io
 
-__all__ = ["KernelOnly", "figure_html", "RUN_LIVE_NOTE"]
+import numpy as np
+
+__all__ = ["KernelOnly", "figure_html", "RUN_LIVE_NOTE", "matcher", "searcher",
+           "render_pair", "render_search"]
 
 RUN_LIVE_NOTE = ("This is a picture of the control at its default settings. "
                  "To move the controls, run this page in Jupyter: download it "
@@ -66,3 +69,213 @@ class KernelOnly:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/html"] = self._static()
         return bundle
+
+
+# --------------------------------------------------------------------------
+# Chapter 2: a 1:1 matcher and a 1:N search
+# --------------------------------------------------------------------------
+
+def _face_uris(images) -> list[str]:
+    """Each grey image as a PNG data URI, encoded once so redraws are cheap."""
+    from PIL import Image
+
+    images = np.asarray(images)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images: expected shape (n, h, w) with n >= 1, got {images.shape}")
+    uris = []
+    for img in images:
+        buf = io.BytesIO()
+        Image.fromarray((np.clip(img, 0, 1) * 255).round().astype(np.uint8)).save(buf, "PNG")
+        uris.append("data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
+    return uris
+
+
+def _face_tag(uri: str, alt: str, caption: str, highlight: bool = False) -> str:
+    border = "3px solid #0072B2" if highlight else "1px solid #767676"
+    return ('<figure style="display:inline-block;margin:0 8px 8px 0;text-align:center;'
+            'vertical-align:top;width:136px">'
+            f'<img src="{uri}" alt="{html.escape(alt)}" width="128" height="128" '
+            f'style="image-rendering:pixelated;border:{border}">'
+            f'<figcaption style="font-size:0.85em;line-height:1.3">{caption}</figcaption></figure>')
+
+
+def _check_inputs(images, ids, embeddings):
+    images, ids, embeddings = np.asarray(images), np.asarray(ids), np.asarray(embeddings)
+    if not (len(images) == len(ids) == len(embeddings)) or len(ids) == 0:
+        raise ValueError("images, ids, embeddings: need the same non-zero number of rows, got "
+                         f"{len(images)}, {len(ids)}, {len(embeddings)}")
+    return images, ids, embeddings
+
+
+class _Photos:
+    """Photos indexed by (person, photo number), for the controls."""
+
+    def __init__(self, ids):
+        self.ids = np.asarray(ids)
+        self.people = [int(p) for p in dict.fromkeys(self.ids.tolist())]
+        self.rows = {p: np.flatnonzero(self.ids == p) for p in self.people}
+
+    def row(self, person: int, photo: int) -> int:
+        rows = self.rows[person]
+        return int(rows[min(photo, len(rows) - 1)])
+
+
+def render_pair(uris, ids, embeddings, i: int, j: int, threshold: float) -> str:
+    """HTML for a 1:1 comparison of rows ``i`` and ``j``: both faces, score, decision."""
+    from . import match
+
+    score, is_match = match.verify(embeddings[i], embeddings[j], threshold)
+    score, is_match = float(score[0]), bool(is_match[0])
+    same = ids[i] == ids[j]
+    verdict = "MATCH" if is_match else "NO MATCH"
+    truth = "same person" if same else "different people"
+    correct = is_match == same
+    outcome = ("correct" if correct else
+               "a false match: two different people accepted" if is_match else
+               "a false non-match: the same person rejected")
+    faces = (_face_tag(uris[i], f"Face A: Olivetti photo of person {ids[i]}", f"A: person {ids[i]}")
+             + _face_tag(uris[j], f"Face B: Olivetti photo of person {ids[j]}", f"B: person {ids[j]}"))
+    return (f'<div class="fv-matcher">{faces}<p style="font-size:1.05em">'
+            f"Score <strong>{score:.1f}</strong> against threshold {threshold:g}: "
+            f"<strong>{verdict}</strong>. In truth: {truth}, so the decision is {outcome}.</p></div>")
+
+
+def matcher(images, ids, embeddings, threshold: float = 80.0, pair=((0, 0), (0, 1))):
+    """A 1:1 matcher: pick two photos, see both, the score, and the decision.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, h, w)
+        The photos, in [0, 1].
+    ids : ndarray of shape (n,)
+        Person of each photo.
+    embeddings : ndarray of shape (n, dim)
+        Embedding of each photo, computed once (the controls only look up
+        rows and call :func:`facelab.match.verify`).
+    threshold : float
+        Starting threshold on the book's 0-100 scale.
+    pair : ((person index, photo), (person index, photo))
+        The starting pair, by position in the list of people.
+
+    Returns
+    -------
+    KernelOnly
+        Live controls in Jupyter; the default comparison on the static site.
+    """
+    import ipywidgets as w
+
+    images, ids, embeddings = _check_inputs(images, ids, embeddings)
+    from .match import _check_threshold
+
+    threshold = _check_threshold(threshold)
+    photos, uris = _Photos(ids), _face_uris(images)
+    people = [(f"person {p}", p) for p in photos.people]
+    n_photos = max(len(r) for r in photos.rows.values())
+    (pa, fa), (pb, fb) = pair
+    style = {"description_width": "initial"}
+    person_a = w.Dropdown(options=people, value=photos.people[pa], description="Face A: person", style=style)
+    photo_a = w.IntSlider(value=fa, min=0, max=n_photos - 1, description="photo", style=style)
+    person_b = w.Dropdown(options=people, value=photos.people[pb], description="Face B: person", style=style)
+    photo_b = w.IntSlider(value=fb, min=0, max=n_photos - 1, description="photo", style=style)
+    thr = w.FloatSlider(value=threshold, min=0, max=100, step=0.5, description="threshold",
+                        style=style, continuous_update=True)
+    out = w.HTML()
+
+    def state():
+        return (photos.row(person_a.value, photo_a.value), photos.row(person_b.value, photo_b.value),
+                thr.value)
+
+    def update(_=None):
+        i, j, t = state()
+        out.value = render_pair(uris, ids, embeddings, i, j, t)
+
+    for control in (person_a, photo_a, person_b, photo_b, thr):
+        control.observe(update, names="value")
+    update()
+    box = w.VBox([w.HBox([person_a, photo_a]), w.HBox([person_b, photo_b]), thr, out])
+    box.update = update  # for benchmarks: one redraw
+    return KernelOnly(box, out.value)
+
+
+def render_search(uris, ids, embeddings, probe_row: int, gallery_rows, threshold: float,
+                  top_k: int = 5) -> str:
+    """HTML for a 1:N search of one probe photo against a gallery of photos."""
+    from . import match
+
+    gallery_rows = np.asarray(gallery_rows)
+    result = match.search(embeddings[probe_row][None], embeddings[gallery_rows], ids[gallery_rows],
+                          threshold=threshold, top_k=top_k)
+    truth = ids[probe_row]
+    enrolled = truth in set(ids[gallery_rows].tolist())
+    tags = [_face_tag(uris[probe_row], f"probe photo of person {truth}", f"probe: person {truth}")]
+    for pid, score, pos in zip(result.ids[0], result.scores[0], result.positions[0]):
+        above = score >= threshold
+        mark = "✓ " if pid == truth else ""
+        tags.append(_face_tag(uris[gallery_rows[pos]], f"candidate: person {pid}, score {score:.1f}",
+                              f"{mark}person {pid}<br>{score:.1f}{' ALERT' if above else ''}",
+                              highlight=above))
+    n_alerts = int(result.n_above[0])
+    true_alert = any(p == truth and s >= threshold for p, s in zip(result.ids[0], result.scores[0]))
+    summary = (f"Gallery of {len(gallery_rows)} people; the probe's person is "
+               f"{'enrolled' if enrolled else 'not enrolled'}. {n_alerts} alert(s) at threshold "
+               f"{threshold:g}: {'the true person is among them' if true_alert else 'the true person is not among them'}"
+               f"{'' if n_alerts - true_alert == 0 else f', {n_alerts - int(true_alert)} false alert(s)'}.")
+    return (f'<div class="fv-search"><div>{"".join(tags)}</div>'
+            f'<p style="font-size:1.05em">{summary}</p></div>')
+
+
+def searcher(images, ids, embeddings, threshold: float = 80.0, probe=(0, 1), gallery_size=None):
+    """A 1:N search: pick a probe photo, a gallery size and a threshold; see the candidates.
+
+    The gallery holds the first photo of the first ``gallery_size`` people;
+    probes are their other photos (a probe is never its own gallery photo).
+
+    Parameters
+    ----------
+    images, ids, embeddings
+        As for :func:`matcher`.
+    threshold : float
+        Starting threshold on the book's 0-100 scale.
+    probe : (person index, photo)
+        Starting probe; photo numbers start at 1 (photo 0 is enrolled).
+    gallery_size : int, optional
+        Starting gallery size; defaults to everyone.
+
+    Returns
+    -------
+    KernelOnly
+    """
+    import ipywidgets as w
+
+    images, ids, embeddings = _check_inputs(images, ids, embeddings)
+    from .match import _check_threshold
+
+    threshold = _check_threshold(threshold)
+    photos, uris = _Photos(ids), _face_uris(images)
+    n_people = len(photos.people)
+    if n_people < 2:
+        raise ValueError("ids: a search needs at least two people")
+    gallery_all = np.array([photos.rows[p][0] for p in photos.people])
+    gallery_size = n_people if gallery_size is None else int(gallery_size)
+    if not 1 <= gallery_size <= n_people:
+        raise ValueError(f"gallery_size: must be in [1, {n_people}], got {gallery_size}")
+    n_photos = max(len(r) for r in photos.rows.values())
+    style = {"description_width": "initial"}
+    person = w.Dropdown(options=[(f"person {p}", p) for p in photos.people],
+                        value=photos.people[probe[0]], description="Probe: person", style=style)
+    photo = w.IntSlider(value=probe[1], min=1, max=n_photos - 1, description="photo", style=style)
+    size = w.IntSlider(value=gallery_size, min=1, max=n_people, description="gallery size (people)",
+                       style=style)
+    thr = w.FloatSlider(value=threshold, min=0, max=100, step=0.5, description="threshold", style=style)
+    out = w.HTML()
+
+    def update(_=None):
+        out.value = render_search(uris, ids, embeddings, photos.row(person.value, photo.value),
+                                  gallery_all[:size.value], thr.value)
+
+    for control in (person, photo, size, thr):
+        control.observe(update, names="value")
+    update()
+    box = w.VBox([w.HBox([person, photo]), size, thr, out])
+    box.update = update
+    return KernelOnly(box, out.value)
