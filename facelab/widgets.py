@@ -96,7 +96,7 @@ def _face_tag(uri: str, alt: str, caption: str, highlight: bool = False) -> str:
             'vertical-align:top;width:136px">'
             f'<img src="{uri}" alt="{html.escape(alt)}" width="128" height="128" '
             f'style="image-rendering:pixelated;border:{border}">'
-            f'<figcaption style="font-size:0.85em;line-height:1.3">{caption}</figcaption></figure>')
+            f'<figcaption style="font-size:0.85em;line-height:1.3;color:inherit">{caption}</figcaption></figure>')
 
 
 def _check_inputs(images, ids, embeddings):
