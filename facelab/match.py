@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -89,7 +89,7 @@ def _check_embeddings(x, name: str, dtype=None, allow_1d: bool = False) -> np.nd
         raise ValueError(f"{name}: embeddings have dimension 0.")
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
         raise ValueError(f"{name}: expected numbers, got dtype {x.dtype}.")
-    x = x.astype(dtype or _work_dtype(x), copy=False)
+    x = x.astype(_work_dtype(x) if dtype is None else dtype, copy=False)
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name}: contains NaN or infinite values; every value must be finite.")
     return x
@@ -140,28 +140,34 @@ def _check_positive_int(value, name: str) -> int:
 # --------------------------------------------------------------------------
 
 def _to_score(cos):
-    """Score from cosine, no validation; rounding can push |cos| past 1, so clip."""
-    return (1 + np.clip(cos, -1, 1)) * 50
+    """Score from cosine, no validation; always float64.
 
-
-def _cosine_cutoff(threshold: float, dtype) -> float:
-    """Smallest cosine ``c`` (in ``dtype``) whose score is >= ``threshold``.
-
-    ``_to_score`` rounds, so ``cos >= from_score(threshold)`` could disagree
-    with ``score >= threshold`` by one unit in the last place. Stepping to
-    the exact boundary makes ``cos >= cutoff`` equivalent to
-    ``float(score) >= threshold`` for every cosine of this dtype.
+    Rounding can push a computed cosine a hair past +-1, hence the clip.
     """
-    dtype = np.dtype(dtype)
+    return (1 + np.clip(np.asarray(cos, dtype=np.float64), -1, 1)) * 50
+
+
+def _cosine_cutoff(threshold: float, dtype):
+    """Smallest cosine ``c`` of ``dtype`` whose score is >= ``threshold``.
+
+    Deciding on cosines avoids turning every comparison into a score, but
+    ``cos >= from_score(threshold)`` could disagree with
+    ``score >= threshold`` by one unit in the last place. Bisecting over the
+    numbers of ``dtype`` to the exact boundary makes ``cos >= cutoff``
+    equivalent to ``_to_score(cos) >= threshold`` for every cosine, because
+    the score is a non-decreasing function of the cosine.
+    """
     if threshold <= 0:
         return -np.inf
-    up, down = dtype.type(np.inf), dtype.type(-np.inf)
-    c = dtype.type(threshold / 50 - 1)
-    while float(_to_score(c)) < threshold:
-        c = np.nextafter(c, up)
-    while c > -1 and float(_to_score(np.nextafter(c, down))) >= threshold:
-        c = np.nextafter(c, down)
-    return c
+    lo, hi = np.dtype(dtype).type(-1), np.dtype(dtype).type(1)  # score(lo) < t <= score(hi)
+    while True:
+        mid = lo + (hi - lo) / 2
+        if mid == lo or mid == hi:
+            return hi
+        if _to_score(mid) >= threshold:
+            hi = mid
+        else:
+            lo = mid
 
 
 def cosine_similarity(a, b):
@@ -242,7 +248,7 @@ def similarity_scores(a, b):
 
     Returns
     -------
-    ndarray of shape (n_a, n_b)
+    ndarray of shape (n_a, n_b), float64
         ``50 * (1 + cosine)``, in [0, 100]. Symmetric in the sense that
         ``similarity_scores(b, a)`` is the transpose.
     """
@@ -311,7 +317,7 @@ class SearchResult:
         Gallery ids of the ``k = min(top_k, n_gallery)`` best candidates, best
         first; equal scores are listed in gallery order. (Which of several
         entries tied for the k-th place is kept is unspecified.)
-    scores : ndarray of shape (n_probes, k)
+    scores : ndarray of shape (n_probes, k), float64
         Their book scores, in [0, 100], descending along each row.
     positions : ndarray of shape (n_probes, k), int
         Their row numbers in the gallery (counting across chunks).
@@ -379,7 +385,8 @@ def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
     for chunk in gallery:
         if isinstance(chunk, tuple):
             if len(chunk) != 2:
-                raise ValueError("gallery: each chunk must be an array or an (embeddings, ids) pair.")
+                raise ValueError(
+                    "gallery: each chunk must be an array or an (embeddings, ids) pair.")
             emb, ids = chunk
         else:
             emb, ids = chunk, None
@@ -396,16 +403,83 @@ def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
         yield _unit_rows(g, "gallery"), ids, None
 
 
-def _merge_top_k(cos, pos, ids, k):
-    """Keep the ``k`` largest cosines per row (unsorted); arrays are (n, m)."""
-    if cos.shape[1] <= k:
-        return cos, pos, ids
+def _sorted_top_k(cos, pos, ids, k):
+    """The ``k`` best columns per row, best first, ties by gallery position."""
+    order = np.lexsort((pos, -cos), axis=-1)[:, :k]
+    return tuple(np.take_along_axis(x, order, axis=1) for x in (cos, pos, ids))
+
+
+def _join(best, new):
+    """Concatenate two (cos, pos, ids) candidate sets column-wise."""
+    return new if best is None else tuple(
+        np.concatenate([b, c], axis=1) for b, c in zip(best, new))
+
+
+def _update_best_1(best, cos, pos, ids):
+    """Running best for top_k=1: one ``argmax`` per chunk."""
+    j = np.argmax(cos, axis=1)  # first occurrence: ties go to the earlier entry
+    new = (np.take_along_axis(cos, j[:, np.newaxis], axis=1), pos[j][:, np.newaxis],
+           ids[j][:, np.newaxis])
+    if best is None:
+        return new
+    better = new[0] > best[0]  # strict: on ties the earlier gallery entry stays
+    return tuple(np.where(better, n, b) for n, b in zip(new, best))
+
+
+def _survivors(cos, pos, ids, floor):
+    """Entries above each row's ``floor``, packed into rows padded with -inf."""
+    n, m = cos.shape
+    # flatnonzero is an order of magnitude faster than a 2-D nonzero here.
+    rows, cols = np.divmod(np.flatnonzero(cos > floor[:, np.newaxis]), m)  # rows come sorted
+    if rows.size == 0:
+        return None
+    counts = np.bincount(rows, minlength=n)
+    slot = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    width = int(counts.max())
+    packed_cos = np.full((n, width), -np.inf, dtype=cos.dtype)
+    packed_pos = np.zeros((n, width), dtype=pos.dtype)
+    packed_ids = np.zeros((n, width), dtype=ids.dtype)
+    packed_cos[rows, slot] = cos[rows, cols]
+    packed_pos[rows, slot] = pos[cols]
+    packed_ids[rows, slot] = ids[cols]
+    return packed_cos, packed_pos, packed_ids
+
+
+#: Size of the first block of the gallery ranked exactly (see _update_best).
+_FIRST_BLOCK = 64
+
+
+def _update_best(best, cos, pos, ids, k):
+    """Merge a chunk (cos (n, m); pos, ids (m,)) into the running top ``k``.
+
+    Ranking every chunk in full would cost more than the matrix product.
+    Instead the chunk is read in blocks that grow with the number of gallery
+    entries already seen (the first block is ranked exactly). Only entries
+    scoring *above* a probe's current k-th best can enter its list, and
+    against a floor set by ``seen`` entries a block of ``3 * seen`` lets
+    through about ``3 k`` per probe; only those few are ranked. Every entry
+    is compared once, so the cost is one pass over the score matrix.
+    """
     if k == 1:
-        keep = np.argmax(cos, axis=1)[:, np.newaxis]
-    else:
-        keep = np.argpartition(cos, -k, axis=1)[:, -k:]
-    take = lambda x: np.take_along_axis(x, keep, axis=1)  # noqa: E731
-    return take(cos), take(pos), take(ids)
+        return _update_best_1(best, cos, pos, ids)
+    n, m = cos.shape
+    start = 0
+    while start < m:
+        seen = int(pos[start])  # gallery entries already merged into ``best``
+        stop = min(m, start + max(_FIRST_BLOCK, 4 * k, 3 * seen))
+        block = (cos[:, start:stop], pos[start:stop], ids[start:stop])
+        if best is None or best[0].shape[1] < k:
+            # Fewer than k candidates so far: no floor yet, rank the whole block.
+            shape = block[0].shape
+            best = _sorted_top_k(*_join(best, (block[0], np.broadcast_to(block[1], shape),
+                                               np.broadcast_to(block[2], shape))), k)
+        else:
+            # Strict ">": an entry tying the k-th best comes later, so it loses.
+            survivors = _survivors(*block, floor=best[0][:, -1])
+            if survivors is not None:
+                best = _sorted_top_k(*_join(best, survivors), k)
+        start = stop
+    return best
 
 
 def _scan(probes, gallery, gallery_ids, top_k, cutoff, chunk_size, progress):
@@ -422,22 +496,14 @@ def _scan(probes, gallery, gallery_ids, top_k, cutoff, chunk_size, progress):
         if cutoff is not None:
             n_above += np.count_nonzero(cos >= cutoff, axis=1)
         m = g.shape[0]
-        chunk = _merge_top_k(cos,
-                             np.broadcast_to(np.arange(done, done + m), cos.shape),
-                             np.broadcast_to(ids, cos.shape), top_k)
-        if best is not None:
-            chunk = tuple(np.concatenate([b, c], axis=1) for b, c in zip(best, chunk))
-        best = _merge_top_k(*chunk, top_k)
+        best = _update_best(best, cos, np.arange(done, done + m), ids, top_k)
         done += m
         if progress is not None:
             progress(done, n_total)
     if best is None:
         raise ValueError("gallery: is empty (no chunks); at least one embedding is needed.")
-    cos, pos, ids = best
-    # Best first; equal scores in gallery order, so the result does not depend on chunking.
-    order = np.lexsort((pos, -cos), axis=-1)
-    take = lambda x: np.take_along_axis(x, order, axis=1)  # noqa: E731
-    return take(cos), take(pos), take(ids), n_above
+    cos, pos, ids = best  # already sorted: best first, ties in gallery order
+    return cos, pos, ids, n_above
 
 
 def _prepare_probes(probes, gallery) -> np.ndarray:
