@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def instructor_config() -> dict:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config['title']} (instructor edition)"
+    # Local extensions are found relative to the config file, which is
+    # written elsewhere: make their paths absolute.
+    config["sphinx"]["local_extensions"] = {
+        name: str((ROOT / path).resolve()) for name, path in config["sphinx"]["local_extensions"].items()}
     sphinx = config["sphinx"]["config"]
     sphinx["fv_hide_solutions"] = False
     sphinx["html_copy_source"] = True

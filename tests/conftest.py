@@ -17,7 +17,7 @@ if "SCIKIT_LEARN_DATA" not in os.environ and (SHARED_DATA / "olivetti_py3.pkz").
     os.environ["SCIKIT_LEARN_DATA"] = str(SHARED_DATA)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-HTML = ROOT / "_build" / "html"
+HTML = Path(os.environ.get("FV_HTML", ROOT / "_build" / "html"))
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +32,9 @@ def olivetti():
 def built_book() -> Path:
     """Build the student edition once per session with warnings as errors.
 
-    Set ``FV_REUSE_BUILD=1`` to test an existing ``_build/html`` without
-    rebuilding (handy while writing tests; CI always builds).
+    Set ``FV_REUSE_BUILD=1`` to test an existing build without rebuilding
+    (``_build/html``, or the folder named by ``FV_HTML``), handy while
+    writing tests; CI always builds.
     """
     if os.environ.get("FV_REUSE_BUILD") == "1" and (HTML / "index.html").is_file():
         return HTML
