@@ -57,6 +57,9 @@ def visit(browser, url):
     page = context.new_page()
     requests, console = [], []
     page.on("request", lambda r: requests.append(r.url))
+    # Name the file behind a failed load (the console only says "404").
+    page.on("response", lambda r: r.status >= 400 and console.append(
+        ("error", f"HTTP {r.status} for {r.url}")))
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
     page.goto(url, wait_until="networkidle")
