@@ -16,7 +16,6 @@ ifneq ($(wildcard ../shared/scikit_learn_data/olivetti_py3.pkz),)
 export SCIKIT_LEARN_DATA ?= $(abspath ../shared/scikit_learn_data)
 endif
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
 
 JB := $(BIN)/jupyter-book build . --builder html -W --keep-going
 

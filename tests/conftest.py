@@ -15,6 +15,8 @@ SHARED_DATA = ROOT.parent / "shared" / "scikit_learn_data"
 # Tests never download: use the shared offline cache when it is beside the repo.
 if "SCIKIT_LEARN_DATA" not in os.environ and (SHARED_DATA / "olivetti_py3.pkz").is_file():
     os.environ["SCIKIT_LEARN_DATA"] = str(SHARED_DATA)
+# Tests draw off-screen. (The book build below must not inherit this: a kernel
+# with MPLBACKEND=Agg shows no figures at all.)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 HTML = Path(os.environ.get("FV_HTML", ROOT / "_build" / "html"))
@@ -38,12 +40,23 @@ def built_book() -> Path:
     """
     if os.environ.get("FV_REUSE_BUILD") == "1" and (HTML / "index.html").is_file():
         return HTML
+    global _BUILD_FAILURE
+    if _BUILD_FAILURE:  # fail every dependent test at once, without rebuilding
+        pytest.fail(_BUILD_FAILURE, pytrace=False)
     jb = Path(sys.executable).with_name("jupyter-book")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     proc = subprocess.run(
         [str(jb), "build", str(ROOT), "--builder", "html", "-W", "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT, capture_output=True, text=True, env=env,
     )
     if proc.returncode != 0:
-        log = (proc.stdout + proc.stderr)[-6000:]
-        pytest.fail(f"jupyter-book build -W failed (exit {proc.returncode}):\n{log}", pytrace=False)
+        warnings = [line for line in (proc.stdout + proc.stderr).splitlines()
+                    if "WARNING" in line and "IPKernelApp" not in line]
+        _BUILD_FAILURE = (f"jupyter-book build -W failed (exit {proc.returncode}):\n"
+                          + "\n".join(warnings[:40]) + "\n--- end of log ---\n"
+                          + (proc.stdout + proc.stderr)[-3000:])
+        pytest.fail(_BUILD_FAILURE, pytrace=False)
     return HTML
+
+
+_BUILD_FAILURE = ""

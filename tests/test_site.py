@@ -40,6 +40,20 @@ def test_student_edition_has_no_solution_text(built_book):
         assert marker not in (built_book / rel).read_text(encoding="utf-8"), rel
 
 
+def test_every_figure_cell_produced_its_figure(built_book):
+    """A cell given alt text must have drawn something (a kernel with a
+    non-inline matplotlib backend shows no figure, silently)."""
+    checked = 0
+    for page in sorted((built_book / "chapters").glob("*.html")):
+        source = ROOT / "chapters" / page.with_suffix(".md").name
+        text = source.read_text(encoding="utf-8")
+        expected = len(re.findall(r"^\s+image:\s*\n\s+alt:", text, re.M))
+        checked += expected
+        assert page.read_text(encoding="utf-8").count("<img") >= expected, (
+            f"{source.name}: {expected} figures expected")
+    assert checked > 0
+
+
 def test_every_figure_has_descriptive_alt_text(built_book):
     bad = []
     for rel in pages(built_book):
