@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -31,6 +32,13 @@ ALLOWED_CONSOLE = [
     # ajv (inside the ipywidgets manager) warns about its own schemas.
     re.compile(r"strict mode"),
 ]
+# Accessibility: axe-core (from the npm registry, see package.json) is injected
+# into every page. Accepted exceptions, each with its reason:
+AXE_ACCEPTED = {
+    # None so far: every serious or critical violation fails the test.
+}
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
 FILENAME_ALT = re.compile(r"^[\w./-]+\.(png|jpe?g|svg|gif)$", re.IGNORECASE)
 
 
@@ -113,3 +121,26 @@ def test_math_is_served_by_the_site(browser, site, built_book):
     assert mathjax and all(u.startswith(site) for u in mathjax), mathjax
     assert page.locator("mjx-container").count() > 0
     context.close()
+
+
+def test_no_serious_accessibility_violations(browser, site, built_book):
+    """axe-core on every page: no serious or critical WCAG 2.x A/AA violation."""
+    if not AXE.is_file():
+        pytest.fail("node_modules/axe-core is missing: `make test` installs it (npm ci)")
+    script = AXE.read_text(encoding="utf-8")
+    problems = []
+    for rel in pages(built_book):
+        context, page, _, _ = visit(browser, f"{site}/{rel.as_posix()}")
+        page.add_script_tag(content=script)
+        violations = page.evaluate("""async () => {
+            const r = await axe.run(document, {runOnly: {type: "tag",
+                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
+            return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => [v.id, v.impact, v.nodes.length, v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
+        }""")
+        for rule, impact, count, targets in violations:
+            if rule in AXE_ACCEPTED:
+                continue
+            problems.append(f"{rel}: {impact} {rule} on {count} element(s), e.g. {targets}")
+        context.close()
+    assert not problems, "\n".join(problems)
