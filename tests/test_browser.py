@@ -144,3 +144,36 @@ def test_no_serious_accessibility_violations(browser, site, built_book):
             problems.append(f"{rel}: {impact} {rule} on {count} element(s), e.g. {targets}")
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_no_dead_controls(browser, site, built_book):
+    """Every control in the book's content does something on the static page.
+
+    Kernel-backed ipywidgets are never rendered as widgets on the site (they
+    show a picture and a note, see facelab.widgets.KernelOnly). Every input in
+    the content must belong to an in-browser explorer, and moving it must
+    change what the explorer shows.
+    """
+    problems, moved = [], 0
+    for rel in pages(built_book):
+        html = (built_book / rel).read_text(encoding="utf-8")
+        if "application/vnd.jupyter.widget-view+json" in html:
+            problems.append(f"{rel}: renders an ipywidgets view, which is dead without a kernel")
+        context, page, _, _ = visit(browser, f"{site}/{rel.as_posix()}")
+        controls = page.eval_on_selector_all(
+            "article input, article select, article textarea",
+            "els => els.map(e => [e.id, !!e.closest('.fv-explorer[data-fv-ready]'), e.type])")
+        for cid, in_explorer, kind in controls:
+            if not in_explorer:
+                problems.append(f"{rel}: control {cid or kind} is not part of a live explorer")
+        for root_id in page.evaluate("() => Object.keys(window.FaceValueExplorers || {})"):
+            before = page.evaluate(f"() => window.FaceValueExplorers['{root_id}'].read()")
+            slider = page.locator(f"#{root_id} input[type=range]").first
+            slider.focus()
+            slider.press("End")
+            after = page.evaluate(f"() => window.FaceValueExplorers['{root_id}'].read()")
+            if before == after:
+                problems.append(f"{rel}: moving {root_id}'s slider changed nothing")
+            moved += 1
+        context.close()
+    assert not problems, "\n".join(problems)
