@@ -3,6 +3,7 @@
 #   make instructor  build the instructor edition (solutions shown) into _build/instructor/_build/html
 #   make test        run every test (unit tests, the -W book build, browser tests)
 #   make lab         open JupyterLab on the chapters
+#   make exercises   generate the student notebooks and autograders into exercises/dist
 #   make bench       run the benchmark scripts (not tests; they print timings)
 # Each target first creates or updates the environment from the pinned files.
 
@@ -19,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 JB := $(BIN)/jupyter-book build . --builder html -W --keep-going
 
-.PHONY: book instructor test chromium lab bench setup clean lock
+.PHONY: book instructor exercises test chromium lab bench setup clean lock
 
 setup: $(VENV)/.installed _vendor/.installed
 
@@ -56,6 +57,10 @@ chromium:
 
 test: setup chromium
 	$(BIN)/python -m pytest
+
+exercises: setup
+	$(BIN)/python scripts/exercises.py build -j 2
+	@echo "Student notebooks and autograders: exercises/dist/"
 
 lab: setup
 	$(BIN)/jupyter lab chapters/
