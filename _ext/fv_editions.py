@@ -10,6 +10,9 @@ This extension implements the book's rule instead: with
 document tree after sphinx-exercise has merged the gated ones, so it reaches
 neither the HTML nor the search index. The instructor edition sets it to False.
 
+   The sources offered by each page's download button are copied with their
+   solutions cut out (``student_sources``).
+
 2. No page loads the widget manager for nothing.
 Executing a notebook that displays ipywidgets stores their state, and MyST-NB
 then adds require.js and the 3.6 MB widget manager to the page, even where
@@ -41,6 +44,41 @@ class RemoveSolutions(SphinxTransform):
             del registry[label]
 
 
+_SOLUTION_BLOCK = None
+
+
+def strip_solutions(text: str) -> str:
+    """Remove every solution (gated or single) from a MyST source."""
+    import re
+
+    global _SOLUTION_BLOCK
+    if _SOLUTION_BLOCK is None:
+        _SOLUTION_BLOCK = re.compile(
+            r"^```\{solution-start\}.*?^```\{solution-end\}\s*\n```\s*\n"  # gated
+            r"|^(`{3,}|:{3,})\{solution\}.*?^\1\s*$\n?",                   # single
+            re.S | re.M)
+    return _SOLUTION_BLOCK.sub("", text)
+
+
+def student_sources(app, exception):
+    """Publish the student edition's downloadable sources without solutions.
+
+    Sphinx copies each page's source into ``_sources/`` for the theme's
+    download button; in the student edition every solution is cut out of
+    those copies, so what a student downloads matches what the page shows.
+    """
+    if exception is not None or not app.config.fv_hide_solutions:
+        return
+    from pathlib import Path
+
+    for path in Path(app.outdir, "_sources").rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            stripped = strip_solutions(text)
+            if stripped != text:
+                path.write_text(stripped, encoding="utf-8")
+
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -64,4 +102,5 @@ def setup(app: Sphinx):
     app.add_config_value("fv_hide_solutions", False, "env")
     app.add_transform(RemoveSolutions)
     app.connect("html-page-context", drop_unused_widget_scripts, priority=900)
+    app.connect("build-finished", student_sources)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,7 +25,6 @@ def instructor_config() -> dict:
         name: str((ROOT / path).resolve()) for name, path in config["sphinx"]["local_extensions"].items()}
     sphinx = config["sphinx"]["config"]
     sphinx["fv_hide_solutions"] = False
-    sphinx["html_copy_source"] = True
     return config
 
 

@@ -1,5 +1,5 @@
 // Face Value: accessibility fixes to markup that the theme and docutils write.
-// Jupyter Book adds every file in this folder to every page.
+// Listed in html_js_files in _config.yml (see face-value.css on why not _static/).
 (function () {
   function fix() {
     // docutils marks the bibliography as role="list" but its entries are
