@@ -41,11 +41,13 @@ _vendor/.installed: node_modules/.installed scripts/vendor_assets.py $(VENV)/.in
 	touch $@
 
 book: setup
+	$(BIN)/python scripts/cache_guard.py
 	$(JB)
 	@echo "Student/reader edition: _build/html/index.html"
 
 instructor: setup
 	$(BIN)/python scripts/edition_config.py _build/_config_instructor.yml
+	$(BIN)/python scripts/cache_guard.py
 	$(JB) --config _build/_config_instructor.yml --path-output _build/instructor
 	@echo "Instructor edition: _build/instructor/_build/html/index.html"
 

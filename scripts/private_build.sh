@@ -20,5 +20,6 @@ yaml.safe_dump(config, open(f"{out}/_config.yml", "w"), sort_keys=False)
 PY
 export SCIKIT_LEARN_DATA=${SCIKIT_LEARN_DATA:-$(cd "$root/.." && pwd)/shared/scikit_learn_data}
 cd "$root"
+"$root/.venv/bin/python" scripts/cache_guard.py "$out/jupyter_cache"
 exec "$root/.venv/bin/jupyter-book" build . --builder html -W --keep-going \
   --config "$out/_config.yml" --path-output "$out"

@@ -45,6 +45,7 @@ def built_book() -> Path:
         pytest.fail(_BUILD_FAILURE, pytrace=False)
     jb = Path(sys.executable).with_name("jupyter-book")
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "cache_guard.py")], check=True)
     proc = subprocess.run(
         [str(jb), "build", str(ROOT), "--builder", "html", "-W", "--keep-going"],
         cwd=ROOT, capture_output=True, text=True, env=env,
