@@ -68,3 +68,33 @@ def test_every_figure_has_descriptive_alt_text(built_book):
             if len(text) < 15 or re.fullmatch(r"[\w./-]+\.(png|jpe?g|svg)", text):
                 bad.append(f"{rel}: {tag[:150]}")
     assert not bad, "\n".join(bad)
+
+
+@pytest.fixture(scope="session")
+def instructor_book(built_book):
+    """The instructor edition, built after the student edition (sharing its
+    execution cache, so no notebook runs twice)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = ROOT / "_build" / "instructor"
+    config = ROOT / "_build" / "_config_instructor.yml"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "edition_config.py"), str(config)], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--builder", "html",
+         "-W", "--keep-going", "--config", str(config), "--path-output", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        pytest.fail("instructor edition failed to build:\n" + (proc.stdout + proc.stderr)[-4000:],
+                    pytrace=False)
+    return out / "_build" / "html"
+
+
+def test_instructor_edition_shows_the_solutions(instructor_book):
+    marker = "Microsoft's announcement plausibly changed least"
+    page = (instructor_book / "chapters" / "01-retreat.html").read_text(encoding="utf-8")
+    assert marker in page
+    assert "instructor edition" in (instructor_book / "intro.html").read_text(encoding="utf-8")
