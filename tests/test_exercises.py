@@ -14,7 +14,8 @@ Everything is built once per session (``scripts/exercises.py build``, into a
 temporary folder, so ``exercises/dist`` is left alone), then all
 notebook runs and gradings go through a small process pool, so the whole file
 takes a few minutes on two cores. ``FV_EXERCISE_JOBS`` sets the pool size.
-All tests carry the ``exercises`` marker: ``pytest -m "not exercises"`` skips them.
+All tests carry the ``exercises`` marker: ``pytest -m "not exercises"`` skips them;
+``FV_EXERCISES=ex05-masks`` (comma-separated) runs only those masters.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ ex = importlib.util.module_from_spec(_spec)
 sys.modules["fv_exercises"] = ex
 _spec.loader.exec_module(ex)
 
-NAMES = list(ex.masters())
+# FV_EXERCISES=ex05-masks,ex06-provenance limits the run to those masters (for authors).
+_ONLY = [n for n in os.environ.get("FV_EXERCISES", "").split(",") if n]
+NAMES = [n for n in ex.masters() if not _ONLY or n in _ONLY]
 pytestmark = pytest.mark.exercises
 
 KERNEL = "python3"
