@@ -177,3 +177,23 @@ def test_no_dead_controls(browser, site, built_book):
             moved += 1
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_theme_icons_draw_without_fontawesome_js(browser, site, built_book):
+    """The theme's icons come from its webfont CSS, so the 1.5 MB script can be a stub."""
+    script = built_book / "_static" / "scripts" / "fontawesome.js"
+    assert script.stat().st_size < 1000, "fontawesome.js was not replaced by the stub (_ext/fv_editions.py)"
+    context, page, _, _ = visit(browser, f"{site}/{pages(built_book)[0].as_posix()}")
+    icons = page.eval_on_selector_all(
+        "i.fa-solid, i.fa-brands, i.fa-regular",
+        """els => els.filter(e => e.offsetParent !== null).map(e => {
+               const before = getComputedStyle(e, '::before');
+               return [e.className, before.content, before.fontFamily, e.getBoundingClientRect().width];
+           })""")
+    loaded = page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    context.close()
+    assert icons, "no visible Font Awesome icon found on the page"
+    blank = [cls for cls, content, family, width in icons
+             if content in ("none", "normal", '""') or "Font Awesome" not in family or width == 0]
+    assert not blank, f"icons drawn blank: {blank}"
+    assert loaded, "the Font Awesome webfont did not load"
