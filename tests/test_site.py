@@ -4,6 +4,7 @@ the student edition, and real alt text on every figure."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +99,25 @@ def test_instructor_edition_shows_the_solutions(instructor_book):
     page = (instructor_book / "chapters" / "01-retreat.html").read_text(encoding="utf-8")
     assert marker in page
     assert "instructor edition" in (instructor_book / "intro.html").read_text(encoding="utf-8")
+
+
+def test_every_exercise_notebook_is_a_student_download(built_book):
+    """The exercise page offers each master's student edition, with no solution in it."""
+    import json
+    import re
+
+    masters = sorted(p.stem for p in (ROOT / "exercises").glob("ex*.md"))
+    page = (built_book / "chapters" / "exercise-notebooks.html").read_text(encoding="utf-8")
+    links = dict((Path(href).name[:-len(".ipynb")], href)
+                 for href in re.findall(r'href="(\.\./_downloads/[^"]+\.ipynb)"', page))
+    assert sorted(links) == masters, f"downloads {sorted(links)} != masters {masters}"
+    for name, href in links.items():
+        path = (built_book / "chapters" / href).resolve()
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        sources = ["".join(c["source"]) for c in nb["cells"]]
+        assert any(s.startswith('grader.check("q1")') for s in sources), f"{name}: no checks"
+        leaked = [s[:80] for s in sources if "# SOLUTION" in s or "**Rubric" in s or "# HIDDEN" in s]
+        assert not leaked, f"{name}: the download holds solutions or hidden tests: {leaked}"
+        cases = [case for test in nb["metadata"]["otter"]["tests"].values()
+                 for case in test["suites"][0]["cases"]]
+        assert cases and not any(case.get("hidden") for case in cases), f"{name}: hidden tests in the download"
