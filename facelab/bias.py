@@ -69,6 +69,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from . import metrics, replay, synth
+from ._validation import check_int, check_seed
 
 __all__ = [
     "GROUPS",
@@ -127,19 +128,11 @@ def check_share(share_b, name: str = "share_b") -> float:
     return float(share_b)
 
 
-def _check_int(value, name: str, low: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
-            or value < low:
-        raise ValueError(f"{name}: must be an integer >= {low}, got {value!r}.")
-    return int(value)
+_check_int = check_int
 
 
-def _check_seed(seed) -> int:
-    # the range facelab.replay accepts, so a seed that works here works there
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
-            or not 0 <= seed < 2 ** 32:
-        raise ValueError(f"seed: must be an integer in [0, 2**32), got {seed!r}.")
-    return int(seed)
+# the range facelab.replay accepts, so a seed that works here works there
+_check_seed = check_seed
 
 
 def _check_groups(groups) -> dict:

@@ -24,7 +24,6 @@ never saw in training.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -32,6 +31,8 @@ from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
+
+from ._validation import check_int
 
 __all__ = [
     "split_people",
@@ -80,15 +81,7 @@ def _check_y(y, n_samples: int, min_classes: int, name: str = "y") -> np.ndarray
     return y
 
 
-def _check_int(value, name: str, low: int, high: int | None = None) -> int:
-    """Return ``value`` as an int in [low, high], or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name}: expected an integer, got {value!r}.")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name}: must be {allowed}, got {value}.")
-    return value
+_check_int = check_int
 
 
 def _one_blas_thread():

@@ -42,6 +42,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from ._validation import check_int
+
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "cosine_similarity",
@@ -130,9 +132,7 @@ def _check_threshold(threshold) -> float:
 
 
 def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name}: must be an integer >= 1, got {value!r}.")
-    return int(value)
+    return check_int(value, name, 1)
 
 
 # --------------------------------------------------------------------------

@@ -71,6 +71,7 @@ from typing import Callable, Iterator, Mapping
 import numpy as np
 
 from . import embed, match, synth
+from ._validation import check_int, check_seed
 
 __all__ = [
     "TRAIN_START",
@@ -118,21 +119,10 @@ ProgressFn = Callable[[int, int], None]
 # Validation helpers
 # --------------------------------------------------------------------------
 
-def _check_int(value, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name}: expected an integer, got {value!r}.")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f">= {low:,}" if high is None else f"in [{low:,}, {high:,}]"
-        raise ValueError(f"{name}: must be {allowed}, got {value:,}.")
-    return value
+_check_int = check_int
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
-            or not 0 <= int(seed) < 2 ** 32:
-        raise ValueError(f"seed: must be an integer in [0, 2**32), got {seed!r}.")
-    return int(seed)
+_check_seed = check_seed
 
 
 def _check_groups(groups) -> dict:

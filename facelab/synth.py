@@ -59,6 +59,7 @@ from typing import Callable, Iterator, Mapping
 import numpy as np
 
 from .datasets import Faces
+from ._validation import check_int, check_seed
 
 __all__ = [
     "IMAGE_SIZE",
@@ -491,16 +492,11 @@ _N_NUISANCE_DRAWS = 15
 
 
 def _check_seed(seed) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
-            or not 0 <= int(seed) < 2 ** 64:
-        raise ValueError(f"seed: must be an integer in [0, 2**64), got {seed!r}")
-    return int(seed)
+    return check_seed(seed, bits=64)
 
 
 def _check_count(n, arg: str) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{arg}: must be a positive integer, got {n!r}")
-    return int(n)
+    return check_int(n, arg, 1)
 
 
 def _group_tag(name: str) -> int:
