@@ -451,30 +451,82 @@ def gallery_layout(gallery_size: int, shares: Mapping[str, float], seed: int = 0
     return labels, rank
 
 
+def _embed_range(embedding, labels, rank, start, seed, nuisance, lo: int, hi: int) -> np.ndarray:
+    """Render and embed gallery entries lo..hi-1, _RENDER_BLOCK photos at a time."""
+    out = np.empty((hi - lo, embedding.dim), dtype=np.float32)
+    for blo in range(lo, hi, _RENDER_BLOCK):
+        bhi = min(hi, blo + _RENDER_BLOCK)
+        lab = labels[blo:bhi]
+        for g in np.unique(lab):
+            where = np.flatnonzero(lab == g)
+            first = int(rank[blo + where[0]])  # ranks of a group are consecutive
+            faces = next(synth.stream_faces(len(where), embedding.groups[str(g)], seed=seed,
+                                            chunk_size=len(where), start=start + first,
+                                            nuisance=nuisance))
+            out[blo - lo + where] = embedding.transform(faces.images)
+    return out
+
+
+# A worker process keeps the gallery's description (sent once, when it starts).
+_WORKER_STATE: dict = {}
+
+
+def _worker_init(*state) -> None:
+    _WORKER_STATE["args"] = state
+
+
+def _worker_embed_range(lo: int, hi: int) -> np.ndarray:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # the workers already use every core
+        return _embed_range(*_WORKER_STATE["args"], lo, hi)
+
+
+def _check_n_jobs(n_jobs) -> int:
+    """Processes to use, as in scikit-learn: None or 1 is one, -1 is one per core."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if n_jobs is None:
+        return 1
+    n_jobs = _check_int(n_jobs, "n_jobs", -cores, 64) if n_jobs < 0 else _check_int(n_jobs, "n_jobs", 1, 64)
+    return cores + 1 + n_jobs if n_jobs < 0 else n_jobs
+
+
 def _embedded_gallery(embedding, labels, rank, start, seed, nuisance, chunk_size,
-                      progress) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield (embeddings float32, gallery positions) chunk by chunk.
+                      progress, workers: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield (embeddings float32, gallery positions) chunk by chunk, in order.
 
     Photos are rendered at most _RENDER_BLOCK at a time and embedded at once,
-    so memory stays at about 80 MB of images whatever the gallery size.
+    so memory stays at about 80 MB of images per process whatever the gallery
+    size. With ``workers > 1`` chunks are rendered in that many processes;
+    each chunk is cut into the same blocks either way, and rendering depends
+    only on (seed, group, index), so the embeddings are the same bit for bit.
     """
     n = len(labels)
-    for lo in range(0, n, chunk_size):
-        hi = min(n, lo + chunk_size)
-        out = np.empty((hi - lo, embedding.dim), dtype=np.float32)
-        for blo in range(lo, hi, _RENDER_BLOCK):
-            bhi = min(hi, blo + _RENDER_BLOCK)
-            lab = labels[blo:bhi]
-            for g in np.unique(lab):
-                where = np.flatnonzero(lab == g)
-                first = int(rank[blo + where[0]])  # ranks of a group are consecutive
-                faces = next(synth.stream_faces(len(where), embedding.groups[str(g)], seed=seed,
-                                                chunk_size=len(where), start=start + first,
-                                                nuisance=nuisance))
-                out[blo - lo + where] = embedding.transform(faces.images)
-        yield out, np.arange(lo, hi)
-        if progress is not None:
-            progress(hi, n)
+    bounds = [(lo, min(n, lo + chunk_size)) for lo in range(0, n, chunk_size)]
+    if workers <= 1 or len(bounds) <= 1:
+        chunks = (_embed_range(embedding, labels, rank, start, seed, nuisance, lo, hi)
+                  for lo, hi in bounds)
+        pool = None
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": a fresh interpreter, safe inside a Jupyter kernel's threads.
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(bounds)),
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init,
+                                   initargs=(embedding, labels, rank, start, seed, nuisance))
+        chunks = pool.map(_worker_embed_range, *zip(*bounds))
+    try:
+        for (lo, hi), out in zip(bounds, chunks):
+            yield out, np.arange(lo, hi)
+            if progress is not None:
+                progress(hi, n)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _gallery_faces(embedding, group: str, index, seed, photo: int = 0,
@@ -867,7 +919,7 @@ def amazon_reply(embedding: SyntheticEmbedding | None = None, gallery_size: int 
                  probe_shares: Mapping[str, float] | None = None,
                  gallery_shares: Mapping[str, float] | None = None, seed: int = 0,
                  chunk_size: int = 50_000, progress: ProgressFn | None = None,
-                 probes: ProbeSet | None = None) -> AmazonReply:
+                 probes: ProbeSet | None = None, n_jobs: int | None = None) -> AmazonReply:
     """Amazon's reply: the probes against a much larger gallery, streamed.
 
     The gallery (indices from :data:`RERUN_START`: other people again) is
@@ -891,6 +943,11 @@ def amazon_reply(embedding: SyntheticEmbedding | None = None, gallery_size: int 
         Gallery entries per matrix product, >= 1.
     progress : callable(done, total), optional
         Called after each chunk, e.g. :class:`print_progress`.
+    n_jobs : int, optional
+        Processes that draw the gallery's faces, as in scikit-learn: None or 1
+        for one, -1 for one per core. The result does not depend on it. In a
+        script (not a notebook), more than one needs the usual
+        ``if __name__ == "__main__":`` guard of Python's multiprocessing.
 
     Returns
     -------
@@ -910,8 +967,9 @@ def amazon_reply(embedding: SyntheticEmbedding | None = None, gallery_size: int 
     gallery_shares = _check_shares(probes.shares if gallery_shares is None else gallery_shares,
                                    embedding.groups, "gallery_shares")
     labels, rank = gallery_layout(gallery_size, gallery_shares, seed)
+    workers = _check_n_jobs(n_jobs)
     stream = _embedded_gallery(embedding, labels, rank, RERUN_START, seed, None, chunk_size,
-                               progress)
+                               progress, workers)
     result = match.search(probes.embeddings, stream, None, threshold=threshold, top_k=1)
     return AmazonReply(max_score=result.best_score.astype(np.float64), best_entry=result.best_id,
                        n_above=result.n_above, threshold=threshold, gallery_size=gallery_size,

@@ -148,6 +148,22 @@ def test_amazon_reply_equals_a_brute_force_search(emb, small):
     assert out.false_matches(90) == int(np.sum(scores.max(axis=1) >= 90))
 
 
+def test_amazon_reply_is_the_same_bit_for_bit_in_several_processes(emb, small):
+    """Drawing the gallery in two processes changes nothing (same blocks, same faces)."""
+    kw = dict(gallery_size=1_200, threshold=90, chunk_size=400, probes=small.probes)
+    one = replay.amazon_reply(emb, n_jobs=1, **kw)
+    two = replay.amazon_reply(emb, n_jobs=2, **kw)
+    assert np.array_equal(one.max_score, two.max_score)
+    assert np.array_equal(one.best_entry, two.best_entry)
+    assert np.array_equal(one.n_above, two.n_above)
+
+
+@pytest.mark.parametrize("n_jobs", [0, 2.0, 65, -1000])
+def test_amazon_reply_checks_n_jobs(emb, small, n_jobs):
+    with pytest.raises(ValueError, match="n_jobs"):
+        replay.amazon_reply(emb, gallery_size=10, probes=small.probes, n_jobs=n_jobs)
+
+
 def test_print_progress_prints_a_short_log():
     buf = io.StringIO()
     p = replay.print_progress("Searching", every=0.25, file=buf)
