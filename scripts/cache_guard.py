@@ -4,6 +4,9 @@ Jupyter Book re-executes a chapter only when the chapter's own code changes.
 A chapter's output also depends on the ``facelab`` package and its data files
 (a corrected fact, a fixed function), which the cache cannot see. This script
 hashes them and clears the cache when the hash differs from the last build's.
+It also removes Sphinx's saved environments (every ``.doctrees`` folder under
+the build folder), since Sphinx, too, re-reads only the pages whose source
+changed, and would otherwise keep the outputs it read before.
 
 Usage: python scripts/cache_guard.py [CACHE_DIR]   (default _build/.jupyter_cache)
 """
@@ -36,6 +39,9 @@ def main(argv: list[str]) -> int:
     if cache.exists():
         shutil.rmtree(cache)
         print(f"facelab changed since the last build: cleared {cache}")
+    for doctrees in sorted(cache.parent.rglob(".doctrees")) if cache.parent.exists() else []:
+        shutil.rmtree(doctrees)
+        print(f"facelab changed since the last build: cleared {doctrees}")
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current + "\n")
     return 0
