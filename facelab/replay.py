@@ -489,7 +489,10 @@ def _check_n_jobs(n_jobs) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if n_jobs is None:
         return 1
-    n_jobs = _check_int(n_jobs, "n_jobs", -cores, 64) if n_jobs < 0 else _check_int(n_jobs, "n_jobs", 1, 64)
+    n_jobs = _check_int(n_jobs, "n_jobs", -cores, 64)
+    if n_jobs == 0:
+        raise ValueError(f"n_jobs: must be 1 to 64, or -1 to -{cores} (counting back from one "
+                         "per core), not 0.")
     return cores + 1 + n_jobs if n_jobs < 0 else n_jobs
 
 

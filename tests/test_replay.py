@@ -158,7 +158,7 @@ def test_amazon_reply_is_the_same_bit_for_bit_in_several_processes(emb, small):
     assert np.array_equal(one.n_above, two.n_above)
 
 
-@pytest.mark.parametrize("n_jobs", [0, 2.0, 65, -1000])
+@pytest.mark.parametrize("n_jobs", [0, 2.0, "2", 65, -1000])
 def test_amazon_reply_checks_n_jobs(emb, small, n_jobs):
     with pytest.raises(ValueError, match="n_jobs"):
         replay.amazon_reply(emb, gallery_size=10, probes=small.probes, n_jobs=n_jobs)
