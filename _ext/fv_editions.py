@@ -17,7 +17,7 @@ neither the HTML nor the search index. The instructor edition sets it to False.
 Executing a notebook that displays ipywidgets stores their state, and MyST-NB
 then adds require.js and the 3.6 MB widget manager to the page, even where
 the book shows a static rendering instead of a kernel-only control (see
-``facelab.widgets``). Those scripts are dropped from pages that render no
+``facelab.views.widgets``). Those scripts are dropped from pages that render no
 widget view; pages that do render one keep them, served from this site.
 
 3. No page loads Font Awesome twice.

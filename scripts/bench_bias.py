@@ -1,4 +1,4 @@
-"""Time chapter 4's experiment and check its intervals (facelab.bias).
+"""Time chapter 4's experiment and check its intervals (facelab.experiments.composition).
 
 Usage:
     python scripts/bench_bias.py            # the chapter's sweeps and replays, timed
@@ -25,17 +25,19 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from facelab import bias, synth  # noqa: E402
+from facelab.experiments import aclu_groups, composition
+from facelab.experiments.composition import training
+from facelab.faces import synth
 
 
 def run_chapter() -> None:
     t0 = time.perf_counter()
-    cache = bias.CompositionCache()
+    cache = composition.CompositionCache()
     sweeps = {}
-    for label, groups, shares in (("default", synth.default_groups(), bias.DEFAULT_SHARES),
+    for label, groups, shares in (("default", synth.default_groups(), composition.DEFAULT_SHARES),
                                   ("control", synth.control_groups(), (0.1, 0.5, 0.9))):
         t = time.perf_counter()
-        sweeps[label] = bias.composition_sweep(shares, groups=groups, cache=cache)
+        sweeps[label] = composition.composition_sweep(shares, groups=groups, cache=cache)
         for row in sweeps[label].table():
             print(f"{label:8s} B {row['share_b']:4.0%}  "
                   f"FMR A {row['fmr_a']:.4%} B {row['fmr_b']:.4%}"
@@ -45,9 +47,9 @@ def run_chapter() -> None:
         print(f"  ({time.perf_counter() - t:.1f} s; cache {cache.seconds})", flush=True)
     for share in (0.1, 0.5):
         t = time.perf_counter()
-        result = bias.aclu_gallery(cache.model(share, 0), seed=0)
+        result = aclu_groups.aclu_gallery(cache.model(share, 0), seed=0)
         for counts in ({"A": 20_000, "B": 5_000}, {"A": 12_500, "B": 12_500}):
-            a = bias.aclu_group_shares(result, counts)
+            a = aclu_groups.aclu_group_shares(result, counts)
             print(f"ACLU replay, trained on {share:.0%} B, gallery {counts}: threshold "
                   f"{a.threshold:.2f}, false matches {a.counts}, B share {a.shares['B']:.0%}")
         print(f"  ({time.perf_counter() - t:.1f} s)", flush=True)
@@ -56,21 +58,21 @@ def run_chapter() -> None:
 
 def run_coverage(n_sets: int, share: float, seed: int) -> None:
     groups = synth.control_groups()
-    model = bias.train_on_composition(share, seed=seed, groups=groups)
+    model = composition.train_on_composition(share, seed=seed, groups=groups)
     logs, half, covered = [], [], 0
-    start = bias.EVAL_START
+    start = composition.EVAL_START
     try:
         for k in range(n_sets):
-            bias.EVAL_START = start + k * 10_000  # disjoint people for each set
-            bias._held_out.cache_clear()
-            r = bias.evaluate_by_group(model, seed=seed, groups=groups).fmr_ratio
+            composition.EVAL_START = start + k * 10_000  # disjoint people for each set
+            training._held_out.cache_clear()
+            r = composition.evaluate_by_group(model, seed=seed, groups=groups).fmr_ratio
             logs.append(np.log(r.estimate))
             half.append((np.log(r.high) - np.log(r.low)) / 2 / 1.96)
             covered += r.low <= 1 <= r.high
             print(f"set {k}: B/A {r.estimate:.2f} [{r.low:.2f}, {r.high:.2f}]", flush=True)
     finally:
-        bias.EVAL_START = start
-        bias._held_out.cache_clear()
+        composition.EVAL_START = start
+        training._held_out.cache_clear()
     print(f"sd of log ratio between sets {np.std(logs, ddof=1):.3f}; the bootstrap's "
           f"{np.mean(half):.3f}; intervals containing 1: {covered} of {n_sets}")
 

@@ -34,7 +34,8 @@ sys.path.insert(0, str(HERE))
 os.environ.setdefault("SCIKIT_LEARN_DATA", str(HERE.parent.parent / "shared" / "scikit_learn_data"))
 
 from bench_explorers import CHROMIUM, FLAGS, MOVE, Quiet, pct  # noqa: E402
-from facelab import explorers, replay  # noqa: E402
+from facelab.experiments import olivetti, replay
+from facelab.views import explorers
 
 SIZES = [1_000, 2_500, 5_000, 10_000, 25_000]
 
@@ -66,7 +67,7 @@ def main(argv=None) -> int:
         print(f"amazon_reply ({args.rerun:,}): {time.perf_counter() - t:.1f} s; "
               f"false matches at 99: {rerun.false_matches(99)}")
 
-    genuine, impostor = replay.olivetti_scores("fisher")
+    genuine, impostor = olivetti.olivetti_scores("fisher")
     t = time.perf_counter()
     ex = explorers.threshold_explorer(genuine, impostor, threshold=80, id="ch3-threshold")
     t1 = time.perf_counter()

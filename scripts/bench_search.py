@@ -1,8 +1,8 @@
-"""Benchmark: facelab.match.search against scikit-learn's brute-force cosine kNN.
+"""Benchmark: facelab.matching.search against scikit-learn's brute-force cosine kNN.
 
 The book's 1:N example is the ACLU's test of 2018: 535 members of Congress
 searched against 25,000 arrest photos. This script builds embeddings of that
-shape, runs :func:`facelab.match.search` and
+shape, runs :func:`facelab.matching.search` and
 ``sklearn.neighbors.NearestNeighbors(algorithm="brute", metric="cosine")`` on
 the same arrays in the same run, checks that both return the same best
 candidate for every probe, and prints the median time of each.
@@ -26,7 +26,7 @@ import time
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-from facelab.match import search
+from facelab.matching import search
 
 
 def make_embeddings(n_probes: int, n_gallery: int, dim: int, seed: int = 0):
@@ -97,7 +97,7 @@ def main(argv=None) -> None:
     mated = probe_ids >= 0
     print(f"probes x gallery: {args.probes} x {args.gallery:,}, dim {args.dim}, float32, "
           f"top_k {args.top_k}, median of {args.repeats} runs")
-    print(f"facelab.match.search:                    {t_ours * 1e3:8.1f} ms")
+    print(f"facelab.matching.search:                    {t_ours * 1e3:8.1f} ms")
     print(f"NearestNeighbors(brute, cosine).kneighbors: {t_sk * 1e3:8.1f} ms")
     print(f"ratio sklearn / facelab:                 {t_sk / t_ours:8.2f}")
     print(f"top-1 agreement: {args.probes - int(differ.sum())}/{args.probes} "

@@ -25,7 +25,8 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from facelab import synth  # noqa: E402
+from facelab.faces import synth
+from facelab.faces.synth import drawing as synth_render
 
 AMAZON = 850_000
 
@@ -51,7 +52,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     n_stream = AMAZON if args.full else args.stream
 
-    print(f"threads: {synth.THREADS}; CPUs: {synth._available_cpus()}; "
+    print(f"threads: {synth_render.THREADS}; CPUs: {synth_render._available_cpus()}; "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     synth.make_population({"A": 10}, 1, seed=99)  # warm up imports and caches
     print(f"process peak before: {maxrss_mb():.0f} MB")

@@ -16,8 +16,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from facelab import embed, widgets  # noqa: E402
-from facelab.datasets import load_olivetti  # noqa: E402
+from facelab import matching
+from facelab.faces import load_olivetti
+from facelab.views import widgets
 
 
 def timed_moves(control, values, out) -> list[float]:
@@ -37,8 +38,8 @@ def report(name: str, times: list[float]) -> None:
 
 def main() -> int:
     faces = load_olivetti(download_if_missing=False)
-    train, test = embed.split_people(faces.target, n_train_people=25, seed=0)
-    model = embed.Fisherfaces(n_pca=50).fit(faces.data[train], faces.target[train])
+    train, test = matching.split_people(faces.target, n_train_people=25, seed=0)
+    model = matching.Fisherfaces(n_pca=50).fit(faces.data[train], faces.target[train])
     images, ids = faces.images[test], faces.target[test]
     emb = model.transform(faces.data[test])
     rng = np.random.default_rng(0)

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from compare_synth_real import fisher_embed  # noqa: E402
-from facelab import synth  # noqa: E402
+from facelab.faces import synth
 
 
 def probe(groups, share_b, seed, n_train=200, n_test=100, photos=5, fmr_target=1e-3):

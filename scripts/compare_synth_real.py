@@ -19,7 +19,7 @@ Rows:
 - synthetic, 200 / 100 people: 200 people x 5 photos train, 100 held-out
   people x 5 photos test, half A and half B (seed 0).
 The synthetic rows are repeated for each multiple of the first draft of the
-nuisance strengths (see facelab.synth.CALIBRATION: the defaults are the
+nuisance strengths (see facelab.faces.synth.CALIBRATION: the defaults are the
 draft x 0.8). This script printed the table quoted there.
 Needs SCIKIT_LEARN_DATA pointing at a folder holding the Olivetti faces.
 """
@@ -36,8 +36,7 @@ from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from facelab import synth  # noqa: E402
-from facelab.datasets import load_olivetti  # noqa: E402
+from facelab.faces import load_olivetti, synth
 
 
 def fisher_embed(x_train, y_train, x_test):

@@ -25,7 +25,7 @@ HTML = Path(os.environ.get("FV_HTML", ROOT / "_build" / "html"))
 @pytest.fixture(scope="session")
 def olivetti():
     """The Olivetti faces, loaded once per test session without downloading."""
-    from facelab.datasets import load_olivetti
+    from facelab.faces import load_olivetti
 
     return load_olivetti(download_if_missing=False)
 

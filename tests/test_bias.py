@@ -1,4 +1,4 @@
-"""Chapter 4's experiment (facelab.bias) and every claim the chapter makes about it.
+"""Chapter 4's experiment (facelab.experiments.composition) and every claim the chapter makes about it.
 
 The claims tests rebuild the chapter's own computations with the same sizes
 and seeds (three seeds pooled, 2,400 held-out people per group), so that the
@@ -12,8 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facelab import bias, metrics, replay, synth
-from facelab.datasets import read_csv
+from facelab import evaluation
+from facelab.experiments import aclu_groups, composition, replay
+from facelab.experiments.composition import measure
+from facelab.faces import read_csv, synth
+from facelab.sources import published
 
 CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "04-bias.md"
 SEEDS = (0, 1, 2)
@@ -26,16 +29,16 @@ SEEDS = (0, 1, 2)
 @pytest.mark.parametrize("share", [-0.1, 1.5, float("nan"), True, "0.1", None])
 def test_share_outside_unit_interval_is_refused(share):
     with pytest.raises(ValueError, match="share_b"):
-        bias.train_on_composition(share)
+        composition.train_on_composition(share)
 
 
 def test_sweep_refuses_bad_shares_and_empty_lists():
     with pytest.raises(ValueError, match="shares"):
-        bias.composition_sweep((0.1, 1.2))
+        composition.composition_sweep((0.1, 1.2))
     with pytest.raises(ValueError, match="shares"):
-        bias.composition_sweep(())
+        composition.composition_sweep(())
     with pytest.raises(ValueError, match="seeds"):
-        bias.composition_sweep((0.1,), seeds=())
+        composition.composition_sweep((0.1,), seeds=())
 
 
 class _Identity:
@@ -48,31 +51,31 @@ class _Identity:
 @pytest.mark.parametrize("counts", [{"A": 10, "B": 0}, {"A": 0, "B": 10}, {"A": 10, "B": 1}, 0])
 def test_an_empty_group_in_evaluation_is_refused(counts):
     with pytest.raises(ValueError, match="n_test_per_group"):
-        bias.evaluate_by_group(_Identity(), n_test_per_group=counts)
+        composition.evaluate_by_group(_Identity(), n_test_per_group=counts)
 
 
 def test_other_bad_evaluation_inputs_are_refused():
     with pytest.raises(ValueError, match="model"):
-        bias.evaluate_by_group(object(), n_test_per_group=4)
+        composition.evaluate_by_group(object(), n_test_per_group=4)
     with pytest.raises(ValueError, match="groups"):
-        bias.evaluate_by_group(_Identity(), n_test_per_group=4,
+        composition.evaluate_by_group(_Identity(), n_test_per_group=4,
                                groups={"A": synth.default_groups()["A"]})
     with pytest.raises(ValueError, match="threshold"):
-        bias.evaluate_by_group(_Identity(), n_test_per_group=4, threshold=120)
+        composition.evaluate_by_group(_Identity(), n_test_per_group=4, threshold=120)
     with pytest.raises(ValueError, match="target_fmr"):
-        bias.evaluate_by_group(_Identity(), n_test_per_group=4, target_fmr=0)
+        composition.evaluate_by_group(_Identity(), n_test_per_group=4, target_fmr=0)
     with pytest.raises(ValueError, match="n_test_per_group"):
-        bias.evaluate_by_group(_Identity(), n_test_per_group={"A": 5, "C": 5})
+        composition.evaluate_by_group(_Identity(), n_test_per_group={"A": 5, "C": 5})
     with pytest.raises(ValueError, match="n_test_per_group"):  # a block of one person
-        bias.evaluate_by_group(_Identity(), n_test_per_group={"A": 600, "B": 3}, block=2)
+        composition.evaluate_by_group(_Identity(), n_test_per_group={"A": 600, "B": 3}, block=2)
 
 
 def test_gender_shades_gaps_refuses_a_vendor_without_the_two_subgroups():
     rows = [{"vendor": "X", "subgroup": "darker_female", "error_pct": "10"}]
     with pytest.raises(ValueError, match="lighter_male"):
-        bias.gender_shades_gaps(rows)
+        published.gender_shades_gaps(rows)
     with pytest.raises(ValueError, match="empty"):
-        bias.gender_shades_gaps([])
+        published.gender_shades_gaps([])
 
 
 # --------------------------------------------------------------------------
@@ -82,10 +85,10 @@ def test_gender_shades_gaps_refuses_a_vendor_without_the_two_subgroups():
 def test_held_out_people_are_nobody_else():
     # Training people are 0.. of each group; chapter 3's probes and galleries
     # are 1,000,000 .. 103,000,000; held-out people start far above.
-    assert bias.EVAL_START > replay.RERUN_START + 100_000_000
-    faces = bias.held_out({"A": 3, "B": 3}, photos=2, seed=0)
+    assert composition.EVAL_START > replay.RERUN_START + 100_000_000
+    faces = composition.held_out({"A": 3, "B": 3}, photos=2, seed=0)
     again = next(synth.stream_faces(3, "B", seed=0, photos_per_identity=2, chunk_size=3,
-                                    start=bias.EVAL_START))
+                                    start=composition.EVAL_START))
     np.testing.assert_array_equal(faces.images[6:], again.images)  # exact, via uint8
     train = next(synth.stream_faces(3, "B", seed=0, photos_per_identity=2, chunk_size=3))
     assert not np.array_equal(train.params, again.params)
@@ -93,7 +96,7 @@ def test_held_out_people_are_nobody_else():
 
 def _small_scores(n_people=9, photos=3, seed=1):
     rng = np.random.default_rng(seed)
-    pi, pj, mated = bias._pair_layout(n_people, photos)
+    pi, pj, mated = measure._pair_layout(n_people, photos)
     # A few people who resemble many others, as real impostor tails have.
     boost = np.zeros(n_people)
     boost[[1, 4]] = 1.5
@@ -104,12 +107,12 @@ def _small_scores(n_people=9, photos=3, seed=1):
 def test_fast_bootstrap_equals_bootstrap_by_identity():
     scores, pi, pj, mated = _small_scores()
     t = 70.0
-    counts = bias._counts(scores, 9, 3, t)
-    fmr_reps, fnmr_reps = bias._replicates([counts], n_boot=200, seeds=[7])
+    counts = measure._counts(scores, 9, 3, t)
+    fmr_reps, fnmr_reps = measure._replicates([counts], n_boot=200, seeds=[7])
     ident = np.column_stack([pi, pj])
-    slow_fmr = metrics.bootstrap_by_identity(
+    slow_fmr = evaluation.bootstrap_by_identity(
         lambda s, m: np.mean(s[~m] >= t), scores, mated, identities=ident, n_boot=200, seed=7)
-    slow_fnmr = metrics.bootstrap_by_identity(
+    slow_fnmr = evaluation.bootstrap_by_identity(
         lambda s, m: np.mean(s[m] < t), scores, mated, identities=ident, n_boot=200, seed=7)
     np.testing.assert_allclose(fmr_reps, slow_fmr.replicates, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(fnmr_reps, slow_fnmr.replicates, rtol=1e-12, atol=1e-15)
@@ -117,29 +120,29 @@ def test_fast_bootstrap_equals_bootstrap_by_identity():
 
 def test_error_counts_agree_with_a_plain_computation():
     scores, pi, pj, mated = _small_scores()
-    c = bias._counts(scores, 9, 3, 70.0)
+    c = measure._counts(scores, 9, 3, 70.0)
     assert c.fm == np.sum(~mated & (scores >= 70)) and c.n_impostor == np.sum(~mated)
     assert c.fnm == np.sum(mated & (scores < 70)) and c.n_genuine == np.sum(mated)
 
 
 def test_pool_of_one_evaluation_equals_the_evaluation(ev10):
-    pooled = bias.pool([ev10])
+    pooled = composition.pool([ev10])
     assert pooled.fmr.by_group == ev10.fmr.by_group
     assert pooled.fmr_ratio.low == ev10.fmr_ratio.low
 
 
 def test_by_group_agrees_with_a_plain_computation_on_the_chapter_data(ev10):
-    # The chapter calls metrics.by_group on the per-pair arrays; the
+    # The chapter calls evaluation.by_group on the per-pair arrays; the
     # evaluation's own numbers, a plain mean per group, and by_group agree.
     t, score, mated, group = ev10.threshold, ev10.score, ev10.mated, ev10.group
-    direct = metrics.by_group(metrics.fmr, score[~mated], groups=group[~mated], threshold=t)
+    direct = evaluation.by_group(evaluation.fmr, score[~mated], groups=group[~mated], threshold=t)
     for g in ("A", "B"):
         plain = np.mean(score[~mated & (group == g)] >= t)
         assert direct.by_group[g] == pytest.approx(plain)
         assert ev10.fmr.by_group[g] == pytest.approx(plain)
         assert ev10.fnmr.by_group[g] == pytest.approx(np.mean(score[mated & (group == g)] < t))
     # the global threshold is set for 0.1 % over both groups' impostor pairs
-    assert direct.overall <= 0.001 < metrics.fmr(score[~mated], np.nextafter(t, 0))
+    assert direct.overall <= 0.001 < evaluation.fmr(score[~mated], np.nextafter(t, 0))
     assert ev10.identities.shape == (score.size, 2)
     assert np.all(mated == (ev10.identities[:, 0] == ev10.identities[:, 1]))
 
@@ -154,14 +157,14 @@ def test_rates_at_matches_a_fresh_evaluation_at_that_threshold(ev10):
 
 def test_the_chapter_states_the_sizes_the_code_uses():
     text = CHAPTER.read_text(encoding="utf-8")
-    c = bias.CompositionCache()
+    c = composition.CompositionCache()
     assert (c.n_train, c.photos, c.test_photos, c.target_fmr) == (200, 5, 2, 0.001)
     assert c.n_test_per_group == {"A": 2400, "B": 2400}
     assert "trained on 200 synthetic people with five photos each" in text
     assert "We test on 2,400 other people of each group, two photos each" in text
     assert "blocks of 600 people per group" in text
     assert "is 0.1%" in text
-    assert bias.evaluate_by_group.__defaults__[0] == 2400
+    assert composition.evaluate_by_group.__defaults__[0] == 2400
 
 
 # --------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def test_the_chapter_states_the_sizes_the_code_uses():
 
 @pytest.fixture(scope="module")
 def cache():
-    return bias.CompositionCache()
+    return composition.CompositionCache()
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +184,8 @@ def ev10(cache):
 @pytest.fixture(scope="module")
 def sweeps(cache):
     """The chapter's sweeps at the mixes its prose names (seeds 0, 1, 2)."""
-    default = bias.composition_sweep((0.1, 0.5, 0.9), seeds=SEEDS, cache=cache)
-    control = bias.composition_sweep((0.1,), groups=synth.control_groups(), seeds=SEEDS,
+    default = composition.composition_sweep((0.1, 0.5, 0.9), seeds=SEEDS, cache=cache)
+    control = composition.composition_sweep((0.1,), groups=synth.control_groups(), seeds=SEEDS,
                                      cache=cache)
     return default, control
 
@@ -261,7 +264,7 @@ def test_claim_markers_nearly_coincide_at_fifty_percent_and_in_the_control(cache
 
 
 def test_claim_per_group_thresholds_shift_false_non_matches(ev10):
-    rows = {r["group"]: r for r in bias.per_group_thresholds(ev10)}
+    rows = {r["group"]: r for r in composition.per_group_thresholds(ev10)}
     a, b = rows["A"], rows["B"]
     assert b["own_threshold"] > ev10.threshold > a["own_threshold"]
     assert b["fnmr_change"] > 0 > a["fnmr_change"]
@@ -277,10 +280,10 @@ def test_claim_fifty_fifty_seed_range(sweeps):
 
 def test_claim_chapter_three_matcher_keeps_the_direction():
     m16 = replay.train_embedding(seed=0, shares={"A": 0.9, "B": 0.1})
-    r = bias.evaluate_by_group(m16, seed=0).fmr_ratio
+    r = composition.evaluate_by_group(m16, seed=0).fmr_ratio
     assert r.low > 1 and r.estimate > 3  # "several times more"
     m16 = replay.train_embedding(seed=0, shares={"A": 0.5, "B": 0.5})
-    r = bias.evaluate_by_group(m16, seed=0).fmr_ratio
+    r = composition.evaluate_by_group(m16, seed=0).fmr_ratio
     assert r.low <= 1 <= r.high
 
 
@@ -288,9 +291,9 @@ def test_claim_aclu_replay_shares(cache):
     galleries = {"mix": {"A": 20_000, "B": 5_000}, "half": {"A": 12_500, "B": 12_500}}
     found = {}
     for share in (0.1, 0.5):
-        result = bias.aclu_gallery(cache.model(share, seed=0), seed=0)
+        result = aclu_groups.aclu_gallery(cache.model(share, seed=0), seed=0)
         for name, counts in galleries.items():
-            found[(share, name)] = bias.aclu_group_shares(result, counts)
+            found[(share, name)] = aclu_groups.aclu_group_shares(result, counts)
         del result
     for a in found.values():
         assert sum(a.counts.values()) == 28 and a.probe_shares["B"] == pytest.approx(0.2, abs=0.01)
@@ -305,7 +308,7 @@ def test_claim_aclu_replay_shares(cache):
 # --------------------------------------------------------------------------
 
 def test_gender_shades_gaps_are_computed_from_the_table():
-    gaps = bias.gender_shades_gaps()
+    gaps = published.gender_shades_gaps()
     table = {(r["vendor"], r["subgroup"]): float(r["error_pct"])
              for r in read_csv("gender_shades.csv")}
     assert [g["vendor"] for g in gaps] == ["Microsoft", "Face++", "IBM"]
@@ -321,7 +324,7 @@ def test_gender_shades_gaps_are_computed_from_the_table():
 
 def test_gender_shades_exercise_claims():
     men = {g["vendor"]: g["by_subgroup"]["darker_male"] - g["by_subgroup"]["lighter_male"]
-           for g in bias.gender_shades_gaps()}
+           for g in published.gender_shades_gaps()}
     assert max(men, key=men.get) == "IBM"
     assert men["Face++"] < 0
 

@@ -150,7 +150,7 @@ def test_no_dead_controls(browser, site, built_book):
     """Every control in the book's content does something on the static page.
 
     Kernel-backed ipywidgets are never rendered as widgets on the site (they
-    show a picture and a note, see facelab.widgets.KernelOnly). Every input in
+    show a picture and a note, see facelab.views.widgets.KernelOnly). Every input in
     the content must belong to an in-browser explorer, and moving it must
     change what the explorer shows.
     """

@@ -7,8 +7,7 @@ import socket
 import numpy as np
 import pytest
 
-from facelab import datasets
-from facelab.datasets import OLIVETTI_SHA256, ChecksumError, DataUnavailableError, load_olivetti
+from facelab.faces import (ChecksumError, datasets, DataUnavailableError, load_olivetti, OLIVETTI_SHA256)
 
 
 def test_olivetti_shape_range_and_people(olivetti):

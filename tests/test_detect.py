@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from facelab.detect import Box, crop_face, detect_faces
+from facelab.faces.detect import Box, crop_face, detect_faces
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
-"""Tests for facelab.embed: open-set splits and the three embeddings."""
+"""Tests for facelab.matching.embed: open-set splits and the three embeddings."""
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 
-from facelab.datasets import DataUnavailableError, load_olivetti
-from facelab.embed import Eigenfaces, Fisherfaces, RawPixels, split_people
-from facelab.metrics import eer, pair_scores
+from facelab.evaluation import eer, pair_scores
+from facelab.faces import DataUnavailableError, load_olivetti
+from facelab.matching import Eigenfaces, Fisherfaces, RawPixels, split_people
 
 N_TRAIN_PEOPLE, SEED = 25, 0
 

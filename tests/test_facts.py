@@ -6,8 +6,9 @@ from pathlib import Path
 import pybtex.database
 import pytest
 
-from facelab import facts
-from facelab.datasets import read_csv
+from facelab.faces import read_csv
+from facelab.sources import facts
+from facelab.views import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 BIB = pybtex.database.parse_file(ROOT / "references.bib").entries
@@ -70,8 +71,8 @@ def test_unknown_fact_suggests_close_keys():
 
 def test_claims_table_cites_every_row():
     rows = read_csv("market.csv")
-    text = facts.claims_table(rows).data
+    text = tables.claims_table(rows).data
     assert text.count("{cite:p}") == len(rows)
     assert facts.fact(rows[0]["fact"]).display.replace("$", "\\$") in text
     with pytest.raises(ValueError, match="rows"):
-        facts.claims_table([])
+        tables.claims_table([])

@@ -6,8 +6,9 @@ from pathlib import Path
 import pybtex.database
 import pytest
 
-from facelab import facts, law
-from facelab.datasets import read_csv
+from facelab.faces import read_csv
+from facelab.sources import facts, law
+from facelab.views import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 BIB = pybtex.database.parse_file(ROOT / "references.bib").entries
@@ -62,17 +63,17 @@ def test_rule_dates_agree_with_the_event_file(rules):
 
 
 def test_rules_table_cites_every_row_and_links_issues(rules):
-    text = law.rules_table(rules, columns=("jurisdiction", "addresses")).data
+    text = tables.rules_table(rules, columns=("jurisdiction", "addresses")).data
     assert text.count("{cite:p}") == len(rules)
     assert "{ref}`ch-bias`" in text
     with pytest.raises(ValueError, match="columns"):
-        law.rules_table(rules, columns=("nonsense",))
+        tables.rules_table(rules, columns=("nonsense",))
     with pytest.raises(ValueError, match="rows"):
-        law.rules_table([])
+        tables.rules_table([])
 
 
 def test_bad_rules_file_is_refused(tmp_path, monkeypatch):
-    import facelab.datasets as ds
+    import facelab.faces.datasets as ds
 
     good = (ROOT / "facelab" / "data" / "jurisdictions.csv").read_text(encoding="utf-8")
     bad = good.replace(",police-live,matching;thresholds,", ",police-live,nonsense,", 1)
@@ -93,10 +94,10 @@ def test_fines_come_from_the_fact_file_in_date_order():
 
 def test_fines_table_cites_every_fine():
     rows = law.fines()
-    text = law.fines_table(rows).data
+    text = tables.fines_table(rows).data
     assert text.count("{cite:p}") == len(rows)
     with pytest.raises(ValueError, match="rows"):
-        law.fines_table([])
+        tables.fines_table([])
 
 
 def test_totals_do_not_mix_currencies():

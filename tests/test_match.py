@@ -1,17 +1,9 @@
-"""Tests for facelab.match: the score scale, verification and 1:N search."""
+"""Tests for facelab.matching: the score scale, verification and 1:N search."""
 
 import numpy as np
 import pytest
 
-from facelab.match import (
-    cosine_similarity,
-    from_score,
-    max_scores_streamed,
-    search,
-    similarity_scores,
-    to_score,
-    verify,
-)
+from facelab.matching import (cosine_similarity, from_score, max_scores_streamed, search, similarity_scores, to_score, verify)
 
 
 @pytest.fixture(scope="module")

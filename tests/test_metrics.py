@@ -1,4 +1,4 @@
-"""Tests for facelab.metrics: pair scores, error rates, by-group and bootstrap."""
+"""Tests for facelab.evaluation: pair scores, error rates, by-group and bootstrap."""
 
 import numpy as np
 import pytest
@@ -6,20 +6,8 @@ from scipy.stats import norm
 from sklearn.metrics import det_curve as sk_det_curve
 from sklearn.metrics import roc_curve
 
-from facelab.match import similarity_scores
-from facelab.metrics import (
-    SortedScores,
-    bootstrap_by_identity,
-    by_group,
-    det_curve,
-    eer,
-    error_curve,
-    fmr,
-    fnmr,
-    pair_scores,
-    probit,
-    threshold_for_fmr,
-)
+from facelab.evaluation import (bootstrap_by_identity, by_group, det_curve, eer, error_curve, fmr, fnmr, pair_scores, probit, SortedScores, threshold_for_fmr)
+from facelab.matching import similarity_scores
 
 
 @pytest.fixture(scope="module")

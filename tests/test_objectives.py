@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from facelab import syllabus
+from facelab.book import syllabus
 
 TOC = yaml.safe_load((syllabus.ROOT / "_toc.yml").read_text(encoding="utf-8"))
 CHAPTERS = [c["file"].split("/")[-1] for part in TOC["parts"] for c in part["chapters"]

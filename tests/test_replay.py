@@ -1,4 +1,4 @@
-"""Tests for facelab.replay, and the claims chapter 3 makes about its results.
+"""Tests for facelab.experiments.replay, and the claims chapter 3 makes about its results.
 
 The claims tests run the chapter's own default replay (535 probes, 25,000
 gallery people, about 10 s); the 850,000-face run is replaced by smaller
@@ -10,7 +10,11 @@ import io
 import numpy as np
 import pytest
 
-from facelab import explorers, facts, match, metrics, replay, synth, watchlist
+from facelab import evaluation, matching
+from facelab.experiments import olivetti, replay
+from facelab.faces import synth
+from facelab.sources import facts
+from facelab.views import explorers
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +42,7 @@ def test_fast_transform_is_the_fitted_fisherfaces(emb):
     fast = emb.transform(faces.images)
     exact = emb.model.transform(faces.data)
     assert fast.dtype == np.float32 and fast.shape == (12, emb.dim) == exact.shape
-    assert np.allclose(match.cosine_similarity(fast, fast), match.cosine_similarity(exact, exact),
+    assert np.allclose(matching.cosine_similarity(fast, fast), matching.cosine_similarity(exact, exact),
                        atol=1e-5)
 
 
@@ -86,7 +90,7 @@ def test_faces_rendered_again_give_the_stored_scores(small, emb):
     cols = [p[1] for p in pairs]
     probe = emb.transform(small.probe_faces(rows))
     gallery = emb.transform(small.gallery_faces(cols))
-    scores = match.verify(probe, gallery, threshold=0).score
+    scores = matching.verify(probe, gallery, threshold=0).score
     assert np.allclose(scores, [p[2] for p in pairs], atol=1e-3)
     assert np.allclose(scores, small.scores[rows, cols], atol=1e-3)
 
@@ -141,7 +145,7 @@ def test_amazon_reply_equals_a_brute_force_search(emb, small):
         faces = next(synth.stream_faces(int(where.sum()), g, seed=0, chunk_size=10_000,
                                         start=replay.RERUN_START))
         gallery[where] = emb.transform(faces.images)
-    scores = match.similarity_scores(small.probes.embeddings, gallery)
+    scores = matching.similarity_scores(small.probes.embeddings, gallery)
     assert np.allclose(out.max_score, scores.max(axis=1), atol=1e-4)
     assert np.array_equal(out.n_above, (scores >= 90).sum(axis=1))
     assert out.fmr_at_threshold == pytest.approx(np.mean(scores >= 90))
@@ -193,7 +197,7 @@ def test_print_progress_prints_a_short_log():
     (lambda: replay.amazon_reply(gallery_size=10 ** 9), "gallery_size"),
     (lambda: replay.train_embedding(n_people=1), "n_people"),
     (lambda: replay.train_embedding(shares={"A": 2.0, "B": -1.0}), "shares"),
-    (lambda: replay.olivetti_scores("deep"), "model"),
+    (lambda: olivetti.olivetti_scores("deep"), "model"),
     (lambda: replay.print_progress("x", every=0), "every"),
 ])
 def test_bad_arguments_are_named(call, arg):
@@ -244,7 +248,7 @@ def test_ch3_the_formula_overstates_the_probes_hit(aclu):
     # False matches cluster on some probes, so fewer distinct probes are hit
     # than independent comparisons would predict.
     for t in (97.0, 98.0):
-        predicted = 535 * watchlist.p_any_false_match(aclu.fmr(t), 25_000)
+        predicted = 535 * evaluation.p_any_false_match(aclu.fmr(t), 25_000)
         assert aclu.false_matches(t) < predicted
 
 
@@ -279,23 +283,23 @@ def test_ch3_b_pairs_are_less_often_confused_than_a_pairs(aclu):
 
 
 def test_ch3_exercise_threshold_for_one_in_a_thousand():
-    genuine, impostor = replay.olivetti_scores("fisher")
-    t = metrics.threshold_for_fmr(impostor, 0.001)
+    genuine, impostor = olivetti.olivetti_scores("fisher")
+    t = evaluation.threshold_for_fmr(impostor, 0.001)
     assert 86 < t < 88
-    assert 0.4 < metrics.fnmr(genuine, t) < 0.6
+    assert 0.4 < evaluation.fnmr(genuine, t) < 0.6
 
 
 def test_ch3_exercise_city_council():
-    w = watchlist.watchlist(fmr=1e-6, fnmr=0.05, gallery_size=500, n_probes=20_000,
+    w = evaluation.watchlist(fmr=1e-6, fnmr=0.05, gallery_size=500, n_probes=20_000,
                             base_rate=2 / 20_000)
     assert round(w.expected_false_alerts) == 10 and round(w.expected_true_alerts) == 2
     assert 1 / 7 < w.precision < 1 / 5  # "five in six alerts are false"
 
 
 def test_ch3_the_same_80_means_different_fmrs(aclu):
-    rates = {m: metrics.fmr(replay.olivetti_scores(m)[1], 80) for m in ("raw", "eigen", "fisher")}
+    rates = {m: evaluation.fmr(olivetti.olivetti_scores(m)[1], 80) for m in ("raw", "eigen", "fisher")}
     rates["synthetic"] = aclu.fmr(80)
-    aclu_implied = watchlist.implied_fmr(facts.value("aclu_false_matches"),
+    aclu_implied = evaluation.implied_fmr(facts.value("aclu_false_matches"),
                                          facts.value("aclu_probes"),
                                          facts.value("aclu_gallery_size"))
     assert min(rates.values()) > 1000 * aclu_implied
@@ -303,7 +307,7 @@ def test_ch3_the_same_80_means_different_fmrs(aclu):
 
 
 def test_ch3_olivetti_scores_are_chapter_2s():
-    genuine, impostor = replay.olivetti_scores("fisher")
+    genuine, impostor = olivetti.olivetti_scores("fisher")
     assert (len(genuine), len(impostor)) == (675, 10_500)
     assert not genuine.flags.writeable
 
@@ -325,17 +329,17 @@ def test_ch3_met_denominators_differ_by_more_than_a_thousand():
 
 
 def test_ch3_rare_wanted_people_make_most_alerts_false():
-    fmr = watchlist.implied_fmr(28, 535, 25_000)
-    w = watchlist.watchlist(fmr=fmr, fnmr=0.1, gallery_size=1_000,
+    fmr = evaluation.implied_fmr(28, 535, 25_000)
+    w = evaluation.watchlist(fmr=fmr, fnmr=0.1, gallery_size=1_000,
                             n_probes=facts.value("swp_visitors"), base_rate=[1e-3, 1e-4, 1e-5])
     assert np.all(np.diff(w.precision) < 0)
     assert w.precision[1] < 0.5
 
 
 def test_ch3_fisherfaces_beat_the_other_embeddings_at_every_fmr():
-    scores = {m: replay.olivetti_scores(m) for m in ("raw", "eigen", "fisher")}
+    scores = {m: olivetti.olivetti_scores(m) for m in ("raw", "eigen", "fisher")}
     for target in (0.0005, 0.001, 0.01, 0.05, 0.1, 0.3):
-        fnmr = {m: metrics.fnmr(g, metrics.threshold_for_fmr(i, target))
+        fnmr = {m: evaluation.fnmr(g, evaluation.threshold_for_fmr(i, target))
                 for m, (g, i) in scores.items()}
         assert fnmr["fisher"] <= min(fnmr["raw"], fnmr["eigen"]), (target, fnmr)
 

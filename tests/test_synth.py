@@ -7,8 +7,9 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
-from facelab import synth
-from facelab.synth import GroupSpec, Nuisance
+from facelab.faces import synth
+from facelab.faces.synth import GroupSpec, Nuisance
+from facelab.faces.synth import drawing as synth_render
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_chunk_size_and_threads_do_not_change_pixels(monkeypatch):
     big = np.concatenate([c.images for c in synth.stream_faces(150, "A", seed=3, chunk_size=1000)])
     small = np.concatenate([c.images for c in synth.stream_faces(150, "A", seed=3, chunk_size=7)])
     assert np.array_equal(big, small)
-    monkeypatch.setattr(synth, "THREADS", 1)
+    monkeypatch.setattr(synth_render, "THREADS", 1)
     single = np.concatenate([c.images for c in synth.stream_faces(150, "A", seed=3)])
     assert np.array_equal(big, single)
 

@@ -1,9 +1,9 @@
-"""Tests for facelab.watchlist: false matches at gallery scale."""
+"""Tests for facelab.evaluation.gallery: false matches at gallery scale."""
 
 import numpy as np
 import pytest
 
-from facelab.watchlist import implied_fmr, p_any_false_match, watchlist
+from facelab.evaluation import implied_fmr, p_any_false_match, watchlist
 
 
 # ---------------------------------------------------------------- p_any_false_match

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from facelab import match, widgets
+from facelab import matching
+from facelab.views import widgets
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def test_bundle_has_live_view_and_static_fallback(toy):
 def test_matcher_shows_the_package_score_and_decision(toy):
     images, ids, emb = toy
     html = widgets.render_pair(widgets._face_uris(images), ids, emb, 0, 4, threshold=60)
-    score, is_match = match.verify(emb[0], emb[4], 60)
+    score, is_match = matching.verify(emb[0], emb[4], 60)
     assert f"{score[0]:.1f}" in html
     assert ("NO MATCH" not in html) == bool(is_match[0])
     assert "different people" in html

@@ -1,0 +1,4 @@
+"""Book machinery, outside the library's layers: the course map and glue for the pages."""
+
+
+

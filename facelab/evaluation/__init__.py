@@ -1,0 +1,31 @@
+"""Evaluation, the third layer: how often a matcher is wrong, for whom, and how sure we are.
+
+``pairs``
+    Scores of every mated and non-mated pair of a set of faces.
+``rates``
+    FMR, FNMR, the error curve, DET, EER, thresholds for a target FMR.
+``groups``
+    Any metric overall and by group (after Fairlearn's ``MetricFrame``).
+``bootstrap``
+    Confidence intervals by resampling *people*, not comparisons.
+``gallery``
+    What a tiny false match rate becomes at gallery scale (watchlist arithmetic).
+
+The vocabulary is that of ISO/IEC 19795-1; a comparison **matches if and only
+if score >= threshold** everywhere.
+"""
+
+from .bootstrap import BootstrapResult, bootstrap_by_identity
+from .gallery import WatchlistOutcome, implied_fmr, p_any_false_match, watchlist
+from .groups import GroupMetric, by_group
+from .pairs import Pairs, mixed_pair_scores, pair_scores
+from .rates import (ErrorCurve, SortedScores, det_curve, eer, error_curve, fmr, fnmr, probit,
+                    threshold_for_fmr)
+
+__all__ = ["Pairs", "pair_scores", "mixed_pair_scores", "fmr", "fnmr", "ErrorCurve",
+           "error_curve", "det_curve", "eer", "threshold_for_fmr", "probit", "SortedScores",
+           "GroupMetric", "by_group", "BootstrapResult", "bootstrap_by_identity",
+           "p_any_false_match", "implied_fmr", "WatchlistOutcome", "watchlist"]
+
+
+

@@ -1,0 +1,137 @@
+"""Chapter 5's experiment: what a hidden region costs a matcher, and what it relied on.
+
+The regions themselves are in :mod:`facelab.faces.regions`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..evaluation import rates
+from ..evaluation.rates import eer
+from ..faces.regions import IMAGE_SHAPE, region_mask
+
+__all__ = ["pixel_weights", "weight_share", "error_rates", "equal_error_rates"]
+
+
+def pixel_weights(components) -> np.ndarray:
+    """How strongly each pixel moves a linear embedding, as an image.
+
+    For a linear embedding ``E(x) = (x - mean) @ components.T`` (Eigenfaces
+    and Fisherfaces in :mod:`facelab.embed`), brightening pixel ``p`` by one
+    grey level moves the embedding by the vector ``components[:, p]``. Its
+    length is the pixel's weight: 0 for a pixel the embedding ignores.
+
+    Parameters
+    ----------
+    components : array-like of shape (n_components, 4096)
+        The fitted directions, e.g. ``Fisherfaces.components_``.
+
+    Returns
+    -------
+    ndarray of shape (64, 64), float64, >= 0
+        Euclidean length of each column of ``components``.
+    """
+    c = np.asarray(components)
+    n_pixels = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+    if c.ndim != 2 or c.shape[1] != n_pixels or c.shape[0] == 0:
+        raise ValueError(
+            f"components: expected shape (n_components, {n_pixels}), got {c.shape}.")
+    if not (np.issubdtype(c.dtype, np.floating) or np.issubdtype(c.dtype, np.integer)) \
+            or not np.all(np.isfinite(c)):
+        raise ValueError("components: expected finite numbers.")
+    return np.linalg.norm(c.astype(np.float64), axis=0).reshape(IMAGE_SHAPE)
+
+
+def weight_share(weights, region) -> float:
+    """Share of the total squared pixel weight that falls inside ``region``.
+
+    Squared, because the squared lengths add up: the share is how much of
+    the embedding's total sensitivity to the whole photo comes from the
+    pixels in the region.
+
+    Parameters
+    ----------
+    weights : array-like of shape (64, 64)
+        Non-negative weights, e.g. from :func:`pixel_weights`.
+    region : str or Region
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.shape != IMAGE_SHAPE or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(
+            f"weights: expected a finite, non-negative array of shape {IMAGE_SHAPE}, "
+            f"got shape {w.shape}.")
+    total = float((w ** 2).sum())
+    if total == 0:
+        raise ValueError("weights: are all zero; there is nothing to share.")
+    return float((w[region_mask(region)] ** 2).sum() / total)
+
+
+def error_rates(scores, mated, thresholds) -> np.ndarray:
+    """EER, FNMR and FMR of several conditions scored on the same pairs.
+
+    Made to be passed to :func:`facelab.metrics.bootstrap_by_identity`, so
+    that every condition is resampled with the *same* people and the
+    differences between conditions get honest (paired) intervals.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_pairs, n_conditions)
+        Column ``k``: the score of every pair under condition ``k``. Row
+        ``r`` must be the same pair of photos in every column.
+    mated : array-like of shape (n_pairs,), bool
+        True for a mated (same person) pair; at least one of each kind.
+    thresholds : array-like of shape (n_conditions,)
+        The fixed decision threshold of each condition (book scale).
+
+    Returns
+    -------
+    ndarray of shape (n_conditions, 3)
+        Per condition: equal error rate, FNMR and FMR at its threshold, all
+        in [0, 1].
+    """
+    s = np.asarray(scores, dtype=float)
+    m = np.asarray(mated)
+    if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] == 0:
+        raise ValueError(
+            f"scores: expected shape (n_pairs, n_conditions), got {s.shape}.")
+    if m.shape != (s.shape[0],) or m.dtype != bool:
+        raise ValueError(
+            f"mated: expected a boolean array of shape ({s.shape[0]},), got "
+            f"{m.dtype} of shape {m.shape}.")
+    if m.all() or not m.any():
+        raise ValueError("mated: needs at least one mated and one non-mated pair.")
+    t = np.asarray(thresholds, dtype=float)
+    if t.shape != (s.shape[1],) or np.any(np.isnan(t)):
+        raise ValueError(
+            f"thresholds: expected {s.shape[1]} numbers, one per column of scores, "
+            f"got shape {t.shape}.")
+    out = np.empty((s.shape[1], 3))
+    for k in range(s.shape[1]):  # a loop over a handful of conditions, not over pairs
+        genuine, impostor = s[m, k], s[~m, k]
+        out[k] = (eer(genuine, impostor)[0], rates.fnmr(genuine, t[k]),
+                  rates.fmr(impostor, t[k]))
+    return out
+
+
+def equal_error_rates(scores, mated) -> np.ndarray:
+    """Equal error rate of each of several conditions scored on the same pairs.
+
+    Like :func:`error_rates` without a threshold, for conditions that have
+    no fixed operating point (e.g. models retrained for each region).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_pairs, n_conditions)
+    mated : array-like of shape (n_pairs,), bool
+
+    Returns
+    -------
+    ndarray of shape (n_conditions,), in [0, 1]
+    """
+    s = np.asarray(scores, dtype=float)
+    return error_rates(s, mated, np.zeros(s.shape[1] if s.ndim == 2 else 0))[:, 0]

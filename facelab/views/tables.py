@@ -1,0 +1,153 @@
+"""Markdown tables for the book's pages, each row with its citation where it has one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..sources.facts import fact
+from ..sources.law import _COLUMNS, ISSUES, SCOPES
+from .format import interval
+
+__all__ = ["claims_table", "rules_table", "fines_table", "error_table"]
+
+
+def claims_table(rows):
+    """Render claims about the world as a Markdown table, each with its citation.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows with keys ``claim`` (what is claimed), ``fact`` (a key of
+        ``facts.csv``, which supplies the figure, its date and its source) and
+        ``caveat`` (what it counts), e.g. from ``read_csv("market.csv")``.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Rendered by the book as MyST, so the citations link to the references.
+    """
+    from IPython.display import Markdown
+
+    if not rows:
+        raise ValueError("rows: need at least one row")
+    missing = {"claim", "fact", "caveat"} - set(rows[0])
+    if missing:
+        raise ValueError(f"rows: missing columns {sorted(missing)}")
+    lines = ["| Claim | Figure | Date | What it counts, and caveats | Source |",
+             "|---|---|---|---|---|"]
+    for r in rows:
+        card = fact(r["fact"])
+        cells = [r["claim"], card.display.replace("$", "\\$"), card.date, r["caveat"]]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells)
+                     + f" | {{cite:p}}`{card.source}` |")
+    return Markdown("\n".join(lines))
+
+
+def _cell(text: str) -> str:
+    # A "|" would end the cell; "$" would start maths in MyST.
+    return str(text).replace("|", "/").replace("$", "\\$")
+
+
+def rules_table(rows, columns=("jurisdiction", "date", "rule", "exceptions"),
+                headers=None) -> "IPython.display.Markdown":  # noqa: F821
+    """Render rules as a Markdown table with a citation for every row.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rules from :func:`read_rules`.
+    columns : sequence of str
+        Columns to show, in order. ``"addresses"`` becomes links to the
+        chapters that explain each issue, ``"scope"`` a list of the kinds of
+        use the rule reaches. A last column always cites the row's source.
+    headers : sequence of str, optional
+        Column headings; defaults to the column names, capitalised.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Rendered by the book as MyST, so citations and links resolve.
+    """
+    from IPython.display import Markdown
+
+    if not rows:
+        raise ValueError("rows: need at least one rule")
+    bad = [c for c in columns if c not in _COLUMNS]
+    if bad:
+        raise ValueError(f"columns: unknown {bad}; allowed: {list(_COLUMNS)}")
+    if headers is None:
+        headers = [c.capitalize() for c in columns]
+    if len(headers) != len(columns):
+        raise ValueError("headers: need one heading per column")
+    lines = ["| " + " | ".join(headers) + " | Source |",
+             "|" + "---|" * (len(columns) + 1)]
+    for r in rows:
+        cells = []
+        for c in columns:
+            if c == "addresses":
+                cells.append("; ".join(f"{ISSUES[t][1]} ({{ref}}`{ISSUES[t][0]}`)"
+                                       for t in r["addresses"]))
+            elif c == "scope":
+                cells.append("; ".join(SCOPES[t] for t in r["scope"]))
+            else:
+                cells.append(_cell(r[c]))
+        lines.append("| " + " | ".join(cells) + f" | {{cite:p}}`{r['source']}` |")
+    return Markdown("\n".join(lines))
+
+
+def fines_table(rows) -> "IPython.display.Markdown":  # noqa: F821
+    """Render fines from :func:`fines` as a Markdown table, each row with its citation.
+
+    The date is the decision's, as recorded in ``facts.csv``; the last
+    column but one is the fact card's note (announcement dates, appeals).
+    """
+    from IPython.display import Markdown
+
+    if not rows:
+        raise ValueError("rows: need at least one fine")
+    lines = ["| Country | Fine | Decision | Notes | Source |", "|---|---|---|---|---|"]
+    for r in rows:
+        cells = [r["country"], r["display"], r["date"], r["note"]]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {{cite:p}}`{r['source']}` |")
+    return Markdown("\n".join(lines))
+
+
+def error_table(header, conditions, result) -> "IPython.display.Markdown":  # noqa: F821
+    """A Markdown table of EER, FNMR and FMR with intervals, one row per condition.
+
+    Parameters
+    ----------
+    header : sequence of str
+        Names of the leading columns that describe a condition.
+    conditions : sequence of sequence of str
+        One row of leading cells per condition (e.g. what the model was
+        trained on, the gallery photo, the probe photo), each as long as
+        ``header``.
+    result : facelab.BootstrapResult
+        From ``bootstrap_by_identity(error_rates, ...)``: estimates and
+        bounds of shape (n_conditions, 3).
+
+    Returns
+    -------
+    IPython.display.Markdown
+        The ``header`` columns, then "EER", "FNMR" and "FMR" (the last two
+        at each condition's threshold), each cell written by
+        :func:`interval` (estimate, then the interval bounds in per cent).
+    """
+    from IPython.display import Markdown
+
+    est, low, high = (np.asarray(x, dtype=float) for x in (result.estimate, result.low,
+                                                            result.high))
+    rows = [[str(c) for c in row] for row in conditions]
+    if est.shape != (len(rows), 3) or low.shape != est.shape or high.shape != est.shape:
+        raise ValueError(
+            f"result: expected estimates of shape ({len(rows)}, 3), one row per condition, "
+            f"got {est.shape}.")
+    header = [str(h) for h in header]
+    if any(len(r) != len(header) for r in rows):
+        raise ValueError(f"conditions: every row needs {len(header)} cells, one per header.")
+    names = header + ["EER", "FNMR", "FMR"]
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(r + [interval(*v) for v in zip(est[k], low[k], high[k])]) + " |"
+              for k, r in enumerate(rows)]
+    return Markdown("\n".join(lines))
