@@ -6,7 +6,9 @@ opens it from a local server, moves each threshold slider 200 times by setting
 its value and dispatching ``input`` (as a reader's drag does), and reports the
 time per update measured *in the page* (``performance.now()`` around the
 explorer's update function; the explorer keeps these in ``.timings``), plus
-the HTML size of each explorer output.
+the HTML size of each explorer output and of the stylesheet and script it inlines
+(from ``facelab/views/explorers/static/``). Medians are the figure to quote: the
+machine is shared, so means and maxima wander.
 
 Usage::
 
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import re
 import sys
 import tempfile
 import threading
@@ -27,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from facelab.explorers import threshold_explorer, watchlist_explorer  # noqa: E402
+from facelab.views.explorers import threshold_explorer, watchlist_explorer  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -99,7 +103,14 @@ def main(argv=None) -> int:
     print(f"data {t1 - t0:.2f} s; threshold_explorer() {1000 * (t2 - t1):.0f} ms; "
           f"watchlist_explorer() {1000 * (t3 - t2):.0f} ms (Python)")
     for name, e in (("threshold", ex), ("watchlist", wx)):
-        print(f"{name:9s} explorer HTML: {len(e.html.encode()) / 1024:7.1f} KB")
+        page = e.html
+        style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+        script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+        data = re.search(r"var C = (.*?);\n", script).group(1)
+        print(f"{name:9s} explorer HTML: {len(page.encode()) / 1024:7.1f} KB "
+              f"({len(gzip.compress(page.encode())) / 1024:.1f} KB gzip); inline CSS "
+              f"{len(style) / 1024:.1f} KB, script {(len(script) - len(data)) / 1024:.1f} KB "
+              f"+ data {len(data) / 1024:.1f} KB")
 
     from playwright.sync_api import sync_playwright
 

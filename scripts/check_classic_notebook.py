@@ -11,8 +11,11 @@ point it at the book's kernel, then run this script with the book's Python:
 
 It writes a notebook showing both explorers, runs it in the browser, moves the
 threshold slider by keyboard, compares the page's readout with
-``ThresholdExplorer.numbers`` in the same kernel, and saves screenshots
-``before.png`` and ``after.png`` beside the notebook.
+``ThresholdExplorer.numbers`` in the same kernel, types a threshold into the
+number box and commits it with Enter (the Notebook's own shortcuts must not see
+those keys: typing ``8`` in command mode would otherwise turn the cell into
+Markdown), and saves screenshots ``before.png`` and ``after.png`` beside the
+notebook. The explorers live in :mod:`facelab.views.explorers`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from playwright.sync_api import sync_playwright
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update"]
 SETUP = """import numpy as np
-from facelab import explorers
+from facelab.views import explorers
 rng = np.random.default_rng(0)
 genuine = np.clip(rng.normal(85, 8, 600), 0, 100)
 impostor = np.clip(rng.normal(55, 12, 6000), 0, 100)
@@ -62,6 +65,18 @@ def main(folder: Path, url: str) -> int:
         page.wait_for_timeout(300)
         text = page.locator(".output_area").first.inner_text()
         page.screenshot(path=str(folder / "after.png"), full_page=True)
+        # Type a threshold and commit it with Enter: none of these keys may reach the
+        # Notebook's command-mode shortcuts (8 would make the cell Markdown, 0 0 restart).
+        cells = "() => Jupyter.notebook.get_cells().map(c => c.cell_type).join()"
+        cells_before = page.evaluate(cells)
+        box = page.locator("input[type=number]").first
+        box.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("87.005")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        typed = slider.input_value()
+        quiet = page.evaluate(cells) == cells_before
         page.evaluate("() => { const c = Jupyter.notebook.insert_cell_at_bottom('code');"
                       " c.set_text('n = ex.numbers(82.0); print(n[\"fmr\"], n[\"fnmr\"])');"
                       " Jupyter.notebook.execute_cells([Jupyter.notebook.ncells() - 1]); }")
@@ -69,9 +84,12 @@ def main(folder: Path, url: str) -> int:
         fmr, fnmr = page.locator(".output_area").last.inner_text().split()[:2]
         browser.close()
     ok = slider_ok = "82.00" in text
-    ok = ok and fmr in text and fnmr in text and not errors
+    typed_ok = typed == "87"            # 87.005 rounds half to even on its digits: 87.00
+    ok = ok and fmr in text and fnmr in text and not errors and typed_ok and quiet
     print(f"slider moved to 82.00: {slider_ok}; page shows Python's FMR {fmr} and FNMR {fnmr}: "
-          f"{fmr in text and fnmr in text}; page errors: {errors or 'none'}")
+          f"{fmr in text and fnmr in text}; typed 87.005 + Enter: slider at {typed} "
+          f"({'as' if typed_ok else 'NOT as'} the rule says); cells untouched by those keys: "
+          f"{quiet}; page errors: {errors or 'none'}")
     return 0 if ok else 1
 
 

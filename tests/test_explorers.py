@@ -1,26 +1,39 @@
 """The live explorers: Python reference numbers, and the page doing the same arithmetic.
 
-The pure-Python tests check that :func:`facelab.explorers.explorer_numbers`
-and :func:`~facelab.explorers.watchlist_numbers` say what a direct numpy
-computation says, and that bad arguments are refused by name. The browser
+The pure-Python tests check that :func:`facelab.views.explorers.explorer_numbers`
+and :func:`~facelab.views.explorers.watchlist_numbers` say what a direct numpy
+computation says, and that bad arguments are refused by name. The shared cases
+(``tests/js/explorer-cases.json``, written by ``tests/js/explorer_cases.py``)
+hold the exact strings and integers both the Python twins and ``static/core.js``
+must give; ``node --test tests/js/`` checks the JavaScript side. The browser
 tests open both explorers in headless Chromium from a local server, move the
 sliders by keyboard and by setting their value, and check after every move
-that the text on the page equals the Python reference at the slider's value.
+that the text on the page equals the Python reference at the slider's value;
+they also check the colour modes and the keys a notebook would take.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
+import subprocess
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
 
-from facelab import explorers as fx
-from facelab.explorers import (explorer_numbers, gallery_max_scores, quantise_scores,
-                               threshold_explorer, watchlist_explorer, watchlist_numbers)
+from facelab.views import explorers
+from facelab.views.explorers import _common as fx
+from facelab.views.explorers import _html
+from facelab.views.explorers import (explorer_numbers, gallery_max_scores, quantise_scores,
+                                     threshold_explorer, watchlist_explorer, watchlist_numbers)
+
+ROOT = Path(__file__).resolve().parent.parent
+JS_TESTS = ROOT / "tests" / "js"
+NODE = shutil.which("node")
 
 TEXT_KEYS = ["threshold", "fmr", "fmr_one_in", "fmr_count", "fnmr", "fnmr_count"]
 WATCH_KEYS = ["threshold", "gallery_size", "sim_count", "sim_share",
@@ -283,11 +296,219 @@ def contrast(a, b):
 
 
 def test_colours_have_enough_contrast():
-    assert contrast(fx.TEXT, fx.BACKGROUND) >= 4.5
-    assert contrast(fx.MUTED, fx.BACKGROUND) >= 4.5
-    assert contrast(fx.FOCUS, fx.BACKGROUND) >= 3      # focus ring: non-text contrast
-    assert contrast(fx.GENUINE, fx.BACKGROUND) >= 3    # outlines and bars
-    assert contrast(fx.AXIS, fx.BACKGROUND) >= 3
+    assert contrast(explorers.TEXT, explorers.BACKGROUND) >= 4.5
+    assert contrast(explorers.MUTED, explorers.BACKGROUND) >= 4.5
+    assert contrast(explorers.FOCUS, explorers.BACKGROUND) >= 3      # focus ring: non-text contrast
+    assert contrast(explorers.GENUINE, explorers.BACKGROUND) >= 3    # outlines and bars
+    assert contrast(explorers.AXIS, explorers.BACKGROUND) >= 3
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_each_colour_mode_meets_wcag_aa(mode):
+    c = explorers.palettes()[mode]
+    for text in ("text", "muted"):                       # 1.4.3: text 4.5:1
+        assert contrast(c[text], c["bg"]) >= 4.5, (mode, text)
+        assert contrast(c[text], c["selected-bg"]) >= 4.5, (mode, text, "selected row")
+    assert contrast(c["text"], c["note-bg"]) >= 4.5, mode
+    assert contrast(c["text"], c["input-bg"]) >= 4.5, mode
+    for mark in ("genuine", "impostor", "axis", "focus", "input-border"):   # 1.4.11: 3:1
+        assert contrast(c[mark], c["bg"]) >= 3, (mode, mark)
+    assert contrast(c["focus"], c["input-bg"]) >= 3, mode
+
+
+def test_palettes_keep_okabe_ito_and_the_dark_copies_agree():
+    p = explorers.palettes()
+    assert set(p) == {"light", "dark", "dark-auto"}
+    assert (p["light"]["genuine"], p["light"]["impostor"]) == ("#0072b2", "#d55e00")
+    assert p["dark-auto"] == p["dark"]      # the media-query copy is the same palette
+    assert set(p["dark"]) == set(p["light"])
+    assert p["dark"]["bg"] != p["light"]["bg"]
+
+
+def test_vermillion_is_never_a_text_colour_and_svg_colours_come_from_the_palette(pairs, watch_data):
+    css = _html._asset("explorer.css")
+    # `color:` (text) never takes the impostor colour; fills only on shapes.
+    assert not re.search(r"(?<![-\w])color\s*:\s*var\(--fv-impostor\)", css)
+    gen, imp = pairs
+    for ex in (threshold_explorer(gen, imp),
+               watchlist_explorer(watch_data["max"], watch_data["sizes"], impostor=imp)):
+        svg = "".join(re.findall(r"<svg.*?</svg>", ex.html, re.S))
+        # No colour written into the SVG: every fill and stroke follows the mode.
+        assert not re.search(r"(fill|stroke|color)=\"(#|rgb|hsl|[a-z]+\")", svg.replace(
+            'fill="none"', "").replace('stroke="none"', "")), re.findall(r'(?:fill|stroke)="[^"u]+"', svg)[:5]
+        for text in re.findall(r"<text[^>]*>", svg):
+            assert "fv-imp" not in text, text
+
+
+# --------------------------------------------------------------------------
+# The shared cases: the Python twins of static/core.js
+# --------------------------------------------------------------------------
+
+def load_cases_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("explorer_cases", JS_TESTS / "explorer_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return json.loads((JS_TESTS / "explorer-cases.json").read_text(encoding="utf-8"))
+
+
+def from_case(x):
+    return {"Infinity": math.inf, "-Infinity": -math.inf}.get(x, x) if isinstance(x, str) else x
+
+
+def test_cases_file_is_current(cases):
+    module = load_cases_module()
+    assert (JS_TESTS / "explorer-cases.json").read_text(encoding="utf-8") == \
+        module.dumps(module.build_cases()), "run: .venv/bin/python tests/js/explorer_cases.py"
+
+
+def test_python_twins_give_the_cases(cases):
+    for a, b, q in cases["idiv"]:
+        assert a // b == q
+    for n, text in cases["group"]:
+        assert fx._group(n) == text
+    for r, d, text in cases["fixed"]:
+        assert fx._fixed(r, d) == text
+    for k, n, text in cases["pct_ratio"]:
+        assert fx._pct_ratio(k, n) == text, (k, n)
+    for k, n, text in cases["one_in"]:
+        assert fx._one_in(k, n) == text, (k, n)
+    for p, text in cases["pct_float"]:
+        assert fx._pct_float(p) == text, p
+    for f, n, p, text in cases["p_any"]:
+        assert fx._p_any(f, n) == p and fx._pct_float(p) == text
+    arrays = cases["lower_bound"]["arrays"]
+    for i, x, want in cases["lower_bound"]["cases"]:
+        assert fx._count_below(np.array(arrays[i], dtype=np.int64), x) == want
+    for a, b, q in cases["round_half_even"]:
+        assert fx._round_half_even(a, b) == q, (a, b)
+    for tq, lo, hi, step, want in cases["snap"]:
+        assert fx._snap_to_grid(from_case(tq), lo, hi, step) == want, (tq, lo, hi, step)
+    for c in cases["parse"]:
+        got = fx._parse_threshold_text(c["text"])
+        assert got == from_case(c["hundredths"]), c
+        for (lo, hi, step), want in zip(cases["grids"], c["committed"]):
+            assert (None if got is None else fx._snap_to_grid(got, lo, hi, step)) == want, c
+    for x, want in cases["float_thresholds"]:
+        assert fx._check_threshold(x) == want, x
+
+
+def decoded(enc):
+    """Scores (0..100 floats) from an encoded set, as the page decodes them."""
+    return np.repeat(np.cumsum(enc["v"]), enc["c"]) / 100
+
+
+def test_explorer_numbers_give_the_cases_readouts(cases):
+    for c in cases["threshold_readouts"]:
+        gen, imp = decoded(c["gen"]), decoded(c["imp"])
+        readouts = c["readouts"] if c["name"] != "large" else c["readouts"][::4]
+        for tq, want in readouts:
+            assert explorer_numbers(gen, imp, tq / 100) == want, (c["name"], tq)
+
+
+def test_watchlist_numbers_give_the_cases_readouts(cases):
+    w = cases["watchlist_readouts"]
+    sims = {int(n): decoded(e) for n, e in w["sims"].items()}
+    for v in w["variants"]:
+        for n, tq, want in v["readouts"]:
+            got = watchlist_numbers(sims, n, tq / 100, n_probes=v["n_probes"],
+                                    impostor=decoded(w["imp"]) if v["imp"] else None,
+                                    fmr_genuine_pairs=decoded(w["gen"]) if v["gen"] else None)
+            assert got == want, (n, tq, v["n_probes"])
+
+
+@pytest.mark.parametrize("typed,hundredths", [
+    ("87.005", 8700), ("87.015", 8702), ("0.005", 0), ("99.995", 10000), ("1e2", 10000),
+    (" 80 ", 8000), ("", None), ("abc", None), ("-1", -100), ("101", 10100), ("NaN", None),
+])
+def test_typed_thresholds_round_half_even_on_their_digits(typed, hundredths):
+    assert fx._parse_threshold_text(typed) == hundredths
+
+
+@pytest.mark.parametrize("t,shown", [(87.005, "87.00"), (87.015, "87.02"), (0.005, "0.00"),
+                                     (99.995, "100.00"), (87.025, "87.02"), (12.345, "12.34")])
+def test_python_thresholds_follow_the_same_rule(t, shown):
+    # The nearest floats to 87.005 and 12.345 are just below them, to 87.015 just above:
+    # binary rounding would go three different ways; the rule reads the decimal digits.
+    assert explorer_numbers([50.0], [50.0], t)["threshold"] == shown
+    ex = threshold_explorer([50.0], [50.0], threshold=t)
+    assert ex.numbers(t)["threshold"] == shown
+    assert f'value="{shown}"' in ex.html          # the slider starts there too
+
+
+def test_static_files_are_package_data_and_read_once():
+    from importlib import resources
+
+    static = resources.files("facelab.views.explorers").joinpath("static")
+    names = sorted(p.name for p in static.iterdir())
+    assert names == ["core.js", "explorer.css", "page.js", "threshold.js", "watchlist.js"]
+    assert _html._asset("core.js") is _html._asset("core.js")     # cached text
+
+
+def scripts_of(page):
+    return re.findall(r"<script>(.*?)</script>", page, re.S)
+
+
+def test_the_inlined_scripts_parse(pairs, watch_data, tmp_path):
+    if NODE is None:
+        pytest.skip("node is not installed: cannot parse the inlined JavaScript "
+                    "(Node 20 comes with the book's npm set-up)")
+    gen, imp = pairs
+    d = watch_data
+    pages = [threshold_explorer(gen, imp).html,
+             watchlist_explorer(d["max"], d["sizes"], d["genuine"], impostor=d["impostor"]).html,
+             watchlist_explorer({400: d["max"][400]}, [400]).html]   # one size, no formula
+    for i, page in enumerate(pages):
+        (script,) = scripts_of(page)
+        path = tmp_path / f"explorer-{i}.js"
+        path.write_text(script, encoding="utf-8")
+        proc = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_javascript_unit_tests_pass():
+    if NODE is None:
+        pytest.skip("node is not installed: run `node --test tests/js/` where it is")
+    proc = subprocess.run([NODE, "--test", str(JS_TESTS / "explorer-core.test.mjs")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_rendered_html_names_no_other_place(pairs, watch_data):
+    gen, imp = pairs
+    d = watch_data
+    for ex in (threshold_explorer(gen, imp),
+               watchlist_explorer(d["max"], d["sizes"], d["genuine"], impostor=d["impostor"])):
+        page = ex.html
+        for pattern in (r"[a-z][a-z0-9+.-]*://",          # any scheme://
+                        r"[\"'(=]\s*//[^/\s]",            # protocol-relative //host
+                        r"\b(src|href|xlink:href|action|srcset|poster|data)\s*=",
+                        r"@import", r"url\(\s*(?!#)", r"\bwww\.", r"\bimport\s*\(",
+                        r"\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\b"):
+            assert not re.search(pattern, page, re.I), (pattern, re.search(pattern, page, re.I))
+
+
+def test_every_input_keeps_its_keys_from_notebook_shortcuts(pairs, watch_data):
+    gen, imp = pairs
+    d = watch_data
+    for ex in (threshold_explorer(gen, imp),
+               watchlist_explorer(d["max"], d["sizes"], impostor=d["impostor"])):
+        inputs = re.findall(r"<input[^>]*>", ex.html)
+        assert inputs
+        for tag in inputs:
+            assert 'data-lm-suppress-shortcuts="true"' in tag, tag
+
+
+def test_each_module_stays_small():
+    here = Path(explorers.__file__).parent
+    for path in list(here.glob("*.py")) + list((here / "static").iterdir()):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 800, path.name
 
 
 # --------------------------------------------------------------------------
@@ -453,3 +674,103 @@ def test_watchlist_by_keyboard_and_value(visit, explorers_page):
         for value, shown in got:
             want = wx.numbers(float(value), wx.gallery_sizes[gi])
             assert shown == {k: want[k] for k in WATCH_KEYS}, (value, gi)
+
+
+@pytest.mark.browser
+def test_typed_values_follow_the_rounding_rule_on_the_page(visit, explorers_page, cases):
+    _, ex, _ = explorers_page
+    v = visit
+    grid = cases["grids"].index([0, 10000, 1])    # the threshold explorer's slider
+    for c in cases["parse"]:
+        before = v.value("#thr-t")
+        ok = v.page.evaluate("t => window.FaceValueExplorers.thr.set(t)", c["text"])
+        want = c["committed"][grid]
+        assert ok == (want is not None), c
+        t = want / 100 if want is not None else float(before)
+        assert float(v.value("#thr-t")) == t, c
+        assert check_threshold(v, ex) == t
+    # Typed into the box, for the texts a number box accepts as they are.
+    for text in ["87.005", "87.015", "0.005", "99.995", "1e2", "-1", "101", "50.125"]:
+        want = fx._snap_to_grid(fx._parse_threshold_text(text), 0, 10000, 1)
+        v.page.fill("#thr-tn", text)
+        v.page.press("#thr-tn", "Enter")
+        assert v.value("#thr-t") == f"{want / 100:g}", text
+        assert v.value("#thr-tn") == fx._fixed(want, 2), text
+        assert check_threshold(v, ex) == want / 100
+
+
+@pytest.mark.browser
+def test_enter_commits_without_a_change_event(visit, explorers_page):
+    _, ex, _ = explorers_page
+    v = visit
+    v.page.focus("#thr-tn")
+    # Set the box's value without any event (as a notebook that swallowed `change` would),
+    # then press Enter: the explorer commits.
+    v.page.evaluate("() => { document.getElementById('thr-tn').value = '85.255'; }")
+    v.page.keyboard.press("Enter")
+    assert v.value("#thr-t") == "85.26"              # 8525.5 -> even 8526
+    assert check_threshold(v, ex) == 85.26
+
+
+@pytest.mark.browser
+def test_notebook_shortcuts_do_not_see_the_inputs_keys(visit, explorers_page):
+    _, ex, wx = explorers_page
+    v = visit
+    # A stand-in for JupyterLab's and the classic Notebook's document-level shortcut handlers.
+    v.page.evaluate("""() => { window.seenKeys = [];
+        document.addEventListener('keydown', e => window.seenKeys.push(e.key)); }""")
+    v.page.focus("#thr-t")
+    for key in ["ArrowRight", "ArrowUp", "ArrowLeft", "ArrowDown", "ArrowRight", "a", "1"]:
+        v.page.keyboard.press(key)
+    assert check_threshold(v, ex) == 80.01           # the slider moved, by its own keys
+    v.page.focus("#watch-g")
+    v.page.keyboard.press("ArrowLeft")
+    assert check_watch(v, wx)[1] == 100
+    v.page.focus("#thr-tn")
+    v.page.keyboard.press("Tab")                     # Tab still leaves the control
+    assert v.page.evaluate("window.seenKeys") == ["Tab"]
+    marked = v.page.eval_on_selector_all(
+        ".fv-explorer input", "els => els.map(e => e.dataset.lmSuppressShortcuts)")
+    assert marked and set(marked) == {"true"}
+
+
+COLOURS = """root => { const s = getComputedStyle(root), out = {bg: s.backgroundColor, text: s.color};
+    const pick = (sel, prop) => { const el = root.querySelector(sel);
+        return el ? getComputedStyle(el)[prop] : null; };
+    out.genuine = pick('.fv-gen-stroke', 'stroke');
+    out.impostor = pick('.fv-imp-stroke', 'stroke');
+    out.svgText = pick('svg.fv-chart text', 'fill');
+    out.card = pick('output.fv-card', 'backgroundColor');
+    return out; }"""
+
+
+def rgb(hex_colour):
+    return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("setup,scheme,mode", [
+    ("", "light", "light"),
+    ("document.documentElement.dataset.theme = 'dark'", "light", "dark"),     # the site, dark
+    ("document.documentElement.dataset.theme = 'light'", "dark", "light"),    # light site, dark OS
+    ("document.body.dataset.jpThemeLight = 'false'", "light", "dark"),       # JupyterLab dark
+    ("document.body.dataset.jpThemeLight = 'true'", "dark", "light"),        # JupyterLab light
+    ("document.body.classList.add('notebook_app')", "dark", "light"),        # classic Notebook
+    ("document.documentElement.setAttribute('data-content_root', './')", "dark", "light"),
+    ("", "dark", "dark"),                                                     # no theme: the OS
+])
+def test_colour_modes_follow_the_host(browser, explorers_page, setup, scheme, mode):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(explorers_page[0] + "/index.html", wait_until="load")
+    if setup:
+        page.evaluate(f"() => {{ {setup}; }}")
+    palette = explorers.palettes()[mode]
+    for id in ("thr", "watch"):
+        got = page.eval_on_selector(f"#{id}", COLOURS)
+        assert got["bg"] == rgb(palette["bg"]) and got["text"] == rgb(palette["text"]), (id, got)
+        assert got["svgText"] == rgb(palette["text"]) and got["card"] == rgb(palette["bg"]), got
+        if id == "thr":
+            assert got["genuine"] == rgb(palette["genuine"]), got
+            assert got["impostor"] == rgb(palette["impostor"]), got
+    context.close()

@@ -1,0 +1,261 @@
+"""Write tests/js/explorer-cases.json: the explorers' number cases, for both test suites.
+
+Each case gives inputs and the exact result the page must show. The results
+come from reference computations written here, independently of the code
+under test where the standard library allows (``fractions.Fraction`` for the
+percentages, ``decimal.Decimal`` for typed thresholds, ``bisect`` for the
+searches), and from ``facelab.views.explorers`` itself for the whole readouts
+and the floating-point probabilities. ``tests/js/explorer-core.test.js``
+checks ``static/core.js`` against every case; ``tests/test_explorers.py``
+checks the Python twins against them and that this file is current.
+
+Usage::
+
+    .venv/bin/python tests/js/explorer_cases.py      # rewrite the JSON
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+import sys
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from facelab.views.explorers import threshold_explorer, watchlist_numbers  # noqa: E402
+from facelab.views.explorers._common import _encode, _p_any, _pct_float  # noqa: E402
+
+CASES = Path(__file__).with_name("explorer-cases.json")
+GRIDS = [[0, 10000, 1], [5000, 10000, 1], [0, 10000, 5], [0, 10000, 10], [0, 9995, 10]]
+
+
+# --------------------------------------------------------------------------
+# References
+# --------------------------------------------------------------------------
+
+def half_up(x: Fraction) -> int:
+    return math.floor(x + Fraction(1, 2))
+
+
+def ref_pct_ratio(k: int, n: int) -> str:
+    if k == 0:
+        return "0.00%"
+    x = Fraction(100 * k, n)
+    for d in range(2, 7):
+        r = half_up(x * 10 ** d)
+        if r >= 100 or d == 6:
+            return f"{Decimal(r).scaleb(-d):,.{d}f}%"
+    raise AssertionError
+
+
+def ref_fixed(r: int, d: int) -> str:
+    return f"{Decimal(r).scaleb(-d):,.{d}f}"
+
+
+def ref_one_in(k: int, n: int) -> str:
+    return f"none of {n:,}" if k == 0 else f"about 1 in {half_up(Fraction(n, k)):,}"
+
+
+def ref_half_even(a: int, b: int) -> int:
+    return round(Fraction(a, b))          # Fraction.__round__ rounds half to even
+
+
+def ref_snap(tq, lo: int, hi: int, step: int) -> int:
+    t = Fraction(min(max(tq, lo), hi))
+    grid = range(lo, hi + 1, step)
+    # Nearest grid point; of two equally near, the one with even k.
+    return min(grid, key=lambda g: (abs(t - g), (g - lo) // step % 2))
+
+
+DECIMAL = re.compile(r"[ \t\n\r\f\v]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f\v]*")
+
+
+def ref_parse(text: str):
+    """Hundredths by Decimal arithmetic (ties to even), or None, or +-inf beyond 15 digits."""
+    if not DECIMAL.fullmatch(text):
+        return None
+    with localcontext() as ctx:
+        ctx.prec, ctx.Emax, ctx.Emin = 1000, 10 ** 6, -10 ** 6
+        x = Decimal(text.strip(" \t\n\r\f\v")) * 100
+        if abs(x) >= Decimal(10) ** 15:
+            return math.copysign(math.inf, x)
+        q = int(x.to_integral_value(rounding=ROUND_HALF_EVEN))
+    return q
+
+
+def number(x):
+    """A case value for JSON: infinities as strings."""
+    if isinstance(x, float) and math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    return x
+
+
+# --------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------
+
+TEXTS = [
+    # the rounding rule: ties to even on the decimal digits
+    "87.005", "87.015", "87.025", "0.005", "0.015", "0.025", "99.995", "99.985", "100.005",
+    "100.004", "87.0050000001", "87.00499999", "8.7005e1", "8700.5e-2", "-0.005", "-0.015",
+    # forms a reader may type
+    "80", " 80 ", "\t50\n", "80.", ".5", "+80", "-0", "-0.004", "-0.006", "1e2", "1E2", "1e-3",
+    "0.0049", "-1", "101", "1e400", "-1e400", "1e-400", "999999999999.995", "9999999999999.99",
+    "10000000000000", "1e12", "1e13",
+    # not numbers
+    "", " ", "abc", "NaN", "nan", "Infinity", "inf", "1,5", "1_000", "--1", "1e", "e5", ".", "+",
+    "1.2.3", "0x10", "\u0661\u0662", "\u00a080", "80%",
+]
+
+FLOATS = [87.005, 87.015, 0.005, 99.995, 80.0, 80, 0.1 + 0.2, 1e-7, 5e-3, 12.345, 12.355,
+          33.335, 100.0, 0.0, 2.675, 1.005]
+
+
+def sample(n, mean, sd, seed):
+    rng = np.random.default_rng(seed)
+    q = np.rint(np.clip(rng.normal(mean, sd, n), 0, 100) * 100).astype(np.int64)
+    return np.sort(q)
+
+
+def readout_data():
+    tiny_gen, tiny_imp = np.array([8000, 9000]), np.array([5000, 7999, 8000, 8000])
+    gen, imp = sample(300, 82, 7, 1), sample(3000, 52, 10, 2)
+    gen[-3:], imp[-3:] = [8000, 8000, 7999], [8000, 10000, 0]
+    # large counts: thousands separators and a tiny FMR
+    big_imp = np.repeat(np.array([3000, 5000, 7000, 9000, 9990]),
+                        [400_000, 700_000, 99_000, 1_000, 3])
+    big_gen = np.repeat(np.array([7000, 8500, 10000]), [7, 12_000, 3])
+    return [("tiny", np.sort(tiny_gen), np.sort(tiny_imp)), ("normal", np.sort(gen), np.sort(imp)),
+            ("large", big_gen, big_imp)]
+
+
+def threshold_readouts():
+    out = []
+    for name, gen, imp in readout_data():
+        thresholds = [0, 1, 5000, 7999, 8000, 8001, 8700, 8702, 9000, 9990, 9999, 10000]
+        # The explorer's .numbers is explorer_numbers without quantising again.
+        ex = threshold_explorer(gen / 100, imp / 100, id=f"cases-{name}")
+        out.append({
+            "name": name,
+            "gen": _encode(gen), "imp": _encode(imp),
+            "readouts": [[tq, ex.numbers(tq / 100)] for tq in thresholds],
+        })
+    return out
+
+
+def watchlist_readouts():
+    rng = np.random.default_rng(3)
+    matrix = np.rint(np.clip(rng.normal(55, 9, (40, 400)), 0, 100) * 100) / 100
+    running = np.maximum.accumulate(matrix, axis=1)
+    sizes = [1, 10, 100, 400]
+    sims = {n: np.sort(np.rint(running[:, n - 1] * 100).astype(np.int64)) for n in sizes}
+    imp = np.sort(np.rint(matrix.ravel() * 100).astype(np.int64))
+    gen = sample(200, 84, 6, 4)
+    variants = []
+    for n_probes in (None, 535):
+        for with_imp, with_gen in ((True, True), (False, False), (True, False)):
+            readouts = []
+            for n in sizes:
+                for tq in (5000, 7000, 8000, 8555, 9500, 10000):
+                    got = watchlist_numbers(
+                        sims[n] / 100, n, tq / 100,
+                        impostor=imp / 100 if with_imp else None, n_probes=n_probes,
+                        fmr_genuine_pairs=gen / 100 if with_gen else None)
+                    readouts.append([n, tq, got])
+            variants.append({"n_probes": n_probes, "imp": with_imp, "gen": with_gen,
+                             "readouts": readouts})
+    return {"sims": {str(n): _encode(sims[n]) for n in sizes}, "imp": _encode(imp),
+            "gen": _encode(gen), "variants": variants}
+
+
+def build_cases() -> dict:
+    big = 2 ** 51
+    idiv = [[a, b] for a, b in [(0, 1), (7, 2), (6, 3), (10 ** 15, 7), (3 * big - 1, 3),
+                                (3 * big + 1, 3), (2 ** 53 - 1, 10), (99, 100), (100, 100),
+                                (2 * 1 * 100 * 10 ** 6 + 3, 2 * 3)]]
+    groups = [0, 7, 999, 1000, 12345, 999999, 1000000, 1234567, 13_375_000, 2 ** 53 - 1,
+              -1234, -123, -1000]
+    fixed = [[0, 2], [5, 2], [8000, 2], [10000, 2], [1234567, 1], [7, 0], [1234, 0],
+             [100, 6], [99999999, 3], [3005, 1]]
+    ratios = [(0, 10), (7, 7), (1, 3), (2, 3), (1, 8), (1, 16), (1, 32), (1, 1600), (1, 3200),
+              (1, 2000), (5, 1000), (1, 300_000), (1, 10 ** 8), (1, 2 * 10 ** 8),
+              (1, 3 * 10 ** 8), (123_456, 13_375_000), (13_400_000, 13_400_000),
+              (13_399_999, 13_400_000), (999, 1000), (9995, 10000), (1, 1)]
+    one_in = [(0, 300_000), (123, 100_000), (2, 3), (1, 1), (1, 13_400_000), (3, 7), (2, 5),
+              (1, 10 ** 9), (7, 7), (400, 1_200_003)]
+    probs = [0.0, 1.0, 0.5, 1e-12, 1e-9, 5e-9, 4.9e-9, 0.123456, 0.0000125, 0.999999,
+             0.9999999, 1 - 1e-12, 0.00125, 0.001255, 0.000333, 1 / 3, 2 / 3, 0.99995]
+    p_any = [(0.0, 10), (1.0, 10), (1e-12, 25_000), (1e-6, 1), (1e-6, 25_000), (0.5, 1),
+             (0.5, 2), (0.001, 1000), (0.01, 25_000), (3 / 13_375_000, 25_000), (0.999, 2),
+             (1 / 3, 3), (0.0001, 535), (2e-7, 1000)]
+    arrays = [[], [5], [1, 1, 1], [1, 2, 2, 3, 5, 8, 13], list(range(0, 10001, 371))]
+    searches = {"arrays": arrays,
+                "cases": [[i, x, bisect.bisect_left(a, x)] for i, a in enumerate(arrays)
+                          for x in (-1, 0, 1, 2, 3, 5, 7, 13, 14, 5000, 9999, 10000, 10001)]}
+    counted = []
+    for name, gen, imp in readout_data()[:2]:
+        counted.append({"name": name, "enc": _encode(imp), "n": int(imp.size),
+                        "below": [[tq, int(np.sum(imp < tq))]
+                                  for tq in (0, 1, 4999, 5000, 5001, 7999, 8000, 10000, 10001)]})
+    half_even = [[a, b, ref_half_even(a, b)] for a, b in
+                 [(0, 5), (5, 10), (15, 10), (25, 10), (24, 10), (26, 10), (7, 2), (9, 2),
+                  (1, 3), (2, 3), (10 ** 14 + 5, 10)]]
+    snaps = []
+    for lo, hi, step in GRIDS:
+        for tq in (-100, 0, 1, 2, 3, 4, 5, 7, 15, 25, 4999, 5000, 5003, 8700, 9995, 9996,
+                   9999, 10000, 10100, math.inf, -math.inf):
+            snaps.append([number(tq), lo, hi, step, ref_snap(tq, lo, hi, step)])
+    parse = []
+    for text in TEXTS:
+        q = ref_parse(text)
+        committed = [None if q is None else ref_snap(q, lo, hi, step) for lo, hi, step in GRIDS]
+        parse.append({"text": text, "hundredths": number(q), "committed": committed})
+    floats = [[x, ref_parse(repr(float(x)))] for x in FLOATS]
+    return {
+        "about": "Generated by tests/js/explorer_cases.py; do not edit by hand.",
+        "idiv": [[a, b, a // b] for a, b in idiv],
+        "group": [[n, f"{n:,}"] for n in groups],
+        "fixed": [[r, d, ref_fixed(r, d)] for r, d in fixed],
+        "pct_ratio": [[k, n, ref_pct_ratio(k, n)] for k, n in ratios],
+        "one_in": [[k, n, ref_one_in(k, n)] for k, n in one_in],
+        "pct_float": [[p, _pct_float(p)] for p in probs],
+        "p_any": [[f, n, _p_any(f, n), _pct_float(_p_any(f, n))] for f, n in p_any],
+        "lower_bound": searches,
+        "count_below": counted,
+        "round_half_even": half_even,
+        "grids": GRIDS,
+        "snap": snaps,
+        "parse": parse,
+        "float_thresholds": floats,
+        "threshold_readouts": threshold_readouts(),
+        "watchlist_readouts": watchlist_readouts(),
+    }
+
+
+def dumps(cases: dict) -> str:
+    """JSON with one case a line (readable diffs, small file)."""
+    def line(x):
+        return json.dumps(x, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+
+    parts = []
+    for key, value in cases.items():
+        if isinstance(value, list) and value:
+            body = "[\n" + ",\n".join("  " + line(v) for v in value) + "\n ]"
+        else:
+            body = line(value)
+        parts.append(f" {line(key)}: {body}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+if __name__ == "__main__":
+    CASES.write_text(dumps(build_cases()), encoding="utf-8")
+    print(f"wrote {CASES.relative_to(ROOT)} ({CASES.stat().st_size / 1024:.0f} KB)")
