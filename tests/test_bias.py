@@ -14,7 +14,6 @@ import pytest
 
 from facelab import evaluation
 from facelab.experiments import aclu_groups, composition, replay
-from facelab.experiments.composition import measure
 from facelab.faces import read_csv, synth
 from facelab.sources import published
 
@@ -96,7 +95,7 @@ def test_held_out_people_are_nobody_else():
 
 def _small_scores(n_people=9, photos=3, seed=1):
     rng = np.random.default_rng(seed)
-    pi, pj, mated = measure._pair_layout(n_people, photos)
+    pi, pj, mated = evaluation.pair_layout(n_people, photos)
     # A few people who resemble many others, as real impostor tails have.
     boost = np.zeros(n_people)
     boost[[1, 4]] = 1.5
@@ -107,8 +106,8 @@ def _small_scores(n_people=9, photos=3, seed=1):
 def test_fast_bootstrap_equals_bootstrap_by_identity():
     scores, pi, pj, mated = _small_scores()
     t = 70.0
-    counts = measure._counts(scores, 9, 3, t)
-    fmr_reps, fnmr_reps = measure._replicates([counts], n_boot=200, seeds=[7])
+    counts = evaluation.person_errors(scores, 9, 3, t)
+    fmr_reps, fnmr_reps = evaluation.pooled_replicates([counts], n_boot=200, seeds=[7])
     ident = np.column_stack([pi, pj])
     slow_fmr = evaluation.bootstrap_by_identity(
         lambda s, m: np.mean(s[~m] >= t), scores, mated, identities=ident, n_boot=200, seed=7)
@@ -120,7 +119,7 @@ def test_fast_bootstrap_equals_bootstrap_by_identity():
 
 def test_error_counts_agree_with_a_plain_computation():
     scores, pi, pj, mated = _small_scores()
-    c = measure._counts(scores, 9, 3, 70.0)
+    c = evaluation.person_errors(scores, 9, 3, 70.0)
     assert c.fm == np.sum(~mated & (scores >= 70)) and c.n_impostor == np.sum(~mated)
     assert c.fnm == np.sum(mated & (scores < 70)) and c.n_genuine == np.sum(mated)
 

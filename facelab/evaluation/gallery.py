@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_rates, check_thresholds
+
 __all__ = [
     "p_any_false_match",
     "implied_fmr",
@@ -37,26 +39,11 @@ __all__ = [
 
 
 def _check_probability(p, name: str) -> np.ndarray:
-    p = np.asarray(p)
-    if not (np.issubdtype(p.dtype, np.floating) or np.issubdtype(p.dtype, np.integer)):
-        raise ValueError(f"{name}: expected a probability in [0, 1], got {p!r}.")
-    p = p.astype(np.float64, copy=False)
-    bad = np.isnan(p) | (p < 0) | (p > 1)
-    if np.any(bad):
-        raise ValueError(f"{name}: must be a probability in [0, 1], got {p[bad].ravel()[0]}.")
-    return p
+    return check_rates(p, name)
 
 
 def _check_size(n, name: str, minimum: float) -> np.ndarray:
-    n = np.asarray(n)
-    if not (np.issubdtype(n.dtype, np.floating) or np.issubdtype(n.dtype, np.integer)):
-        raise ValueError(f"{name}: expected a number >= {minimum:g}, got {n!r}.")
-    n = n.astype(np.float64, copy=False)
-    bad = ~np.isfinite(n) | (n < minimum)
-    if np.any(bad):
-        raise ValueError(
-            f"{name}: must be a finite number >= {minimum:g}, got {n[bad].ravel()[0]}.")
-    return n
+    return check_thresholds(n, name, low=minimum, high=None)
 
 
 def _out(x):

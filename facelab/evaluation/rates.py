@@ -31,11 +31,12 @@ resampling *people*, not comparisons.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import ndtri
+
+from .._validation import check_rates, check_real, check_scores, check_thresholds
 
 __all__ = [
     "fmr",
@@ -51,41 +52,18 @@ __all__ = [
 
 
 def _check_scores(scores, name: str) -> np.ndarray:
-    """Return ``scores`` as a non-empty, finite, 1-D float64 array, or raise."""
-    s = np.asarray(scores)
-    if s.ndim != 1:
-        raise ValueError(f"{name}: expected a 1-D array of scores, got shape {s.shape}.")
-    if s.size == 0:
-        raise ValueError(f"{name}: is empty; at least one score is needed.")
-    if not (np.issubdtype(s.dtype, np.floating) or np.issubdtype(s.dtype, np.integer)):
-        raise ValueError(f"{name}: expected numbers, got dtype {s.dtype}.")
-    s = s.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(s)):
-        raise ValueError(f"{name}: contains NaN or infinite scores; every score must be finite.")
-    return s
+    """``scores`` as a non-empty, finite, 1-D float64 array, or raise."""
+    return check_scores(scores, name)
 
 
 def _check_thresholds(threshold, name: str = "threshold") -> np.ndarray:
-    """Thresholds as float64 (any shape, +-inf allowed), refusing NaN."""
-    t = np.asarray(threshold)
-    if not (np.issubdtype(t.dtype, np.floating) or np.issubdtype(t.dtype, np.integer)):
-        raise ValueError(f"{name}: expected numbers, got {threshold!r}.")
-    t = t.astype(np.float64, copy=False)
-    if np.any(np.isnan(t)):
-        raise ValueError(f"{name}: is NaN; a threshold must be a number (+-inf allowed).")
-    return t
+    """Thresholds as float64 (any shape, any scale, +-inf allowed), refusing NaN."""
+    return check_thresholds(threshold, name, low=None, high=None, allow_inf=True)
 
 
 def _check_rate(p, name: str) -> np.ndarray:
-    """A probability (any shape) in [0, 1], refusing NaN."""
-    p = np.asarray(p)
-    if not (np.issubdtype(p.dtype, np.floating) or np.issubdtype(p.dtype, np.integer)):
-        raise ValueError(f"{name}: expected a number in [0, 1], got {p!r}.")
-    p = p.astype(np.float64, copy=False)
-    if np.any(np.isnan(p)) or np.any(p < 0) or np.any(p > 1):
-        bad = p[np.isnan(p) | (p < 0) | (p > 1)].ravel()[0]
-        raise ValueError(f"{name}: must be a rate in [0, 1], got {bad}.")
-    return p
+    """Rates (any shape) in [0, 1], refusing NaN."""
+    return check_rates(p, name)
 
 
 def _out(x):
@@ -266,8 +244,7 @@ def probit(p, clip: float = 1e-6):
     float or ndarray shaped like ``p``
     """
     p = _check_rate(p, "p")
-    if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not 0 < clip < 0.5:
-        raise ValueError(f"clip: must be a number in (0, 0.5), got {clip!r}.")
+    clip = check_real(clip, "clip", 0, 0.5, low_open=True, high_open=True)
     return _out(ndtri(np.clip(p, clip, 1 - clip)))
 
 

@@ -10,7 +10,8 @@ import numpy as np
 
 from ..evaluation.groups import GroupMetric, by_group
 from . import replay
-from .composition.training import GROUPS, _check_int
+from .composition.training import (GROUPS)
+from .._validation import check_int
 
 __all__ = ["AcluShares", "aclu_gallery", "aclu_group_shares"]
 
@@ -130,7 +131,7 @@ def aclu_group_shares(result, gallery_counts: Mapping[str, int] = None,
                              f"entries (the replay's), got {n!r}.")
     if sum(counts.values()) == 0:
         raise ValueError("gallery_counts: the gallery is empty.")
-    n = _check_int(n_false_matches, "n_false_matches", 1)
+    n = check_int(n_false_matches, "n_false_matches", 1)
     if n > result.n_probes:
         raise ValueError(f"n_false_matches: at most the {result.n_probes} probes, got {n}.")
     cols = np.zeros(result.gallery_size, dtype=bool)

@@ -36,12 +36,11 @@ match.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_array, check_int, check_threshold, check_thresholds
 
 __all__ = [
     "cosine_similarity",
@@ -59,25 +58,11 @@ def _work_dtype(*arrays) -> np.dtype:
 
 
 def _check_embeddings(x, name: str, dtype=None, allow_1d: bool = False) -> np.ndarray:
-    """Return ``x`` as a finite 2-D float array with no zero-length rows."""
-    x = np.asarray(x)
-    if allow_1d and x.ndim == 1:
-        x = x[np.newaxis, :]
-    if x.ndim != 2:
-        raise ValueError(
-            f"{name}: expected a 2-D array of shape (n, dim), got ndim={x.ndim} "
-            f"and shape {x.shape}. Use x.reshape(1, -1) for a single embedding."
-        )
-    if x.shape[0] == 0:
-        raise ValueError(f"{name}: is empty (0 rows); at least one embedding is needed.")
-    if x.shape[1] == 0:
-        raise ValueError(f"{name}: embeddings have dimension 0.")
-    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
-        raise ValueError(f"{name}: expected numbers, got dtype {x.dtype}.")
-    x = x.astype(_work_dtype(x) if dtype is None else dtype, copy=False)
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name}: contains NaN or infinite values; every value must be finite.")
-    return x
+    """Return ``x`` as a finite 2-D float array (float32 kept if ``dtype`` is None)."""
+    if allow_1d and not isinstance(x, (str, bytes)) and np.ndim(x) == 1:
+        x = np.asarray(x)[np.newaxis, :]
+    x = check_array(x, name, ndim=2, dtype=dtype, what="embeddings, shape (n, dim)")
+    return x if dtype is not None else x.astype(_work_dtype(x), copy=False)
 
 
 def _unit_rows(x: np.ndarray, name: str) -> np.ndarray:
@@ -100,18 +85,7 @@ def _check_dim(b: np.ndarray, dim: int, name_b: str, name_a: str) -> None:
 
 
 def _check_threshold(threshold) -> float:
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise ValueError(
-            f"threshold: expected a single number in [0, 100] on the book's score "
-            f"scale, got {threshold!r}."
-        )
-    threshold = float(threshold)
-    if np.isnan(threshold) or not 0 <= threshold <= 100:
-        raise ValueError(
-            f"threshold: must be in [0, 100] on the book's score scale "
-            f"(score = 50 * (1 + cosine)), got {threshold}."
-        )
-    return threshold
+    return check_threshold(threshold)
 
 
 def _check_positive_int(value, name: str) -> int:
@@ -188,9 +162,7 @@ def to_score(cos):
     float or ndarray
         Scores in [0, 100]; 100 = same direction, 50 = perpendicular.
     """
-    c = np.asarray(cos, dtype=float)
-    if np.any(np.isnan(c)) or np.any(c < -1) or np.any(c > 1):
-        raise ValueError("cos: cosine similarities must lie in [-1, 1] and not be NaN.")
+    c = check_thresholds(cos, "cos", low=-1, high=1)
     out = _to_score(c)
     return float(out) if out.ndim == 0 else out
 
@@ -210,9 +182,7 @@ def from_score(score):
     float or ndarray
         Cosine similarities in [-1, 1].
     """
-    s = np.asarray(score, dtype=float)
-    if np.any(np.isnan(s)) or np.any(s < 0) or np.any(s > 100):
-        raise ValueError("score: scores must lie in [0, 100] and not be NaN.")
+    s = check_thresholds(score, "score", low=0, high=100)
     out = s / 50 - 1
     return float(out) if out.ndim == 0 else out
 

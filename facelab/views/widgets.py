@@ -27,7 +27,7 @@ from ..experiments.composition import (
     GroupEvaluation,
     check_share,
 )
-from ..experiments.composition.training import _check_groups
+from ..faces.synth import check_groups
 from ..matching.compare import _check_threshold, verify
 from ..matching.identification import search
 from .figures.groups import plot_group_histograms
@@ -348,7 +348,7 @@ def composition_explorer(cache: CompositionCache | None = None, share_b: float =
     from IPython.display import display
 
 
-    groups = _check_groups(groups)
+    groups = check_groups(groups, names=GROUPS)
     shares = [check_share(s, "shares") for s in shares]
     share_b = check_share(share_b)
     if not any(abs(share_b - s) < 1e-9 for s in shares):

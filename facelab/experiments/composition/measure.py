@@ -4,122 +4,30 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
 
-from ...evaluation.bootstrap import BootstrapResult
+from ...evaluation.bootstrap import (BootstrapResult, pair_layout, person_errors,
+                                     pooled_replicates)
 from ...evaluation.groups import GroupMetric, by_group
 from ...evaluation.pairs import pair_scores
 from ...evaluation.rates import SortedScores, threshold_for_fmr
-from .training import (
-    GROUPS,
-    _check_counts,
-    _check_groups,
-    _check_int,
-    _check_rate,
-    _check_threshold,
-    _groups_label,
-    held_out,
-)
+from .training import (GROUPS, _check_counts, _check_groups, _check_rate, _groups_label, held_out)
+from ..._validation import check_int, check_threshold
+
 
 __all__ = ["GroupEvaluation", "evaluate_by_group", "Pooled", "pool", "per_group_thresholds"]
 
 
-@lru_cache(maxsize=4)
-def _pair_layout(n_people: int, photos: int):
-    """Person of each photo of every pair (i < j) of one group's photos, and mated."""
-    i, j = np.triu_indices(n_people * photos, k=1)
-    pi, pj = (i // photos).astype(np.int32), (j // photos).astype(np.int32)
-    mated = pi == pj
-    for a in (pi, pj, mated):
-        a.setflags(write=False)
-    return pi, pj, mated
-
-
-@dataclass(frozen=True)
-class _Counts:
-    """Errors of one group of one evaluation at one threshold, per person.
-
-    ``imp_p, imp_q, imp_e``: the pairs of different people (p < q) with at
-    least one false match, and how many of their photo pairs matched.
-    ``gen_e``: false non-matches of each person's mated pairs. Every pair of
-    different people has ``photos**2`` photo pairs, every person
-    ``photos * (photos - 1) / 2`` mated pairs.
-    """
-
-    n_people: int
-    photos: int
-    imp_p: np.ndarray
-    imp_q: np.ndarray
-    imp_e: np.ndarray
-    gen_e: np.ndarray
-
-    @property
-    def fm(self) -> int:
-        return int(self.imp_e.sum())
-
-    @property
-    def fnm(self) -> int:
-        return int(self.gen_e.sum())
-
-    @property
-    def n_impostor(self) -> int:
-        return self.photos ** 2 * self.n_people * (self.n_people - 1) // 2
-
-    @property
-    def n_genuine(self) -> int:
-        return self.n_people * self.photos * (self.photos - 1) // 2
-
-
-def _counts(scores: np.ndarray, n_people: int, photos: int, threshold: float) -> _Counts:
-    pi, pj, mated = _pair_layout(n_people, photos)
-    fm = ~mated & (scores >= threshold)
-    codes = pi[fm].astype(np.int64) * n_people + pj[fm]
-    u, e = np.unique(codes, return_counts=True)
-    fnm = mated & (scores < threshold)
-    return _Counts(n_people=n_people, photos=photos, imp_p=(u // n_people).astype(np.int64),
-                   imp_q=(u % n_people).astype(np.int64), imp_e=e.astype(np.float64),
-                   gen_e=np.bincount(pi[fnm], minlength=n_people).astype(np.float64))
-
-
-def _draws(n_people: int, n_boot: int, seed: int) -> np.ndarray:
-    """How often each person is drawn in each replicate, (n_boot, n_people).
-
-    The same random numbers, in the same order, as
-    :func:`facelab.metrics.bootstrap_by_identity` with this ``seed`` when
-    the people are numbered 0 .. n_people - 1.
-    """
-    rng = np.random.default_rng(seed)
-    w = np.empty((n_boot, n_people))
-    for b in range(n_boot):  # one call per replicate, as bootstrap_by_identity
-        w[b] = np.bincount(rng.integers(0, n_people, n_people), minlength=n_people)
-    return w
-
-
-def _replicates(counts: Sequence[_Counts], n_boot: int, seeds: Sequence[int]):
-    """Bootstrap replicates of pooled FMR and FNMR over several ``_Counts``.
-
-    Each ``_Counts`` resamples its own people with its own seed (a
-    stratified bootstrap); errors and pairs are summed before dividing.
-    """
-    e_imp, d_imp = np.zeros(n_boot), np.zeros(n_boot)
-    e_gen, d_gen = np.zeros(n_boot), np.zeros(n_boot)
-    for c, seed in zip(counts, seeds):
-        w = _draws(c.n_people, n_boot, seed)
-        k = c.photos
-        e_imp += (w[:, c.imp_p] * w[:, c.imp_q]) @ c.imp_e
-        s = w.sum(axis=1)
-        # pairs of different people, each drawn a and b times, count a * b times
-        d_imp += k * k * (s * s - (w * w).sum(axis=1)) / 2
-        e_gen += w @ c.gen_e
-        d_gen += s * k * (k - 1) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return e_imp / d_imp, e_gen / d_gen
-
-
 def _interval(estimate: float, reps: np.ndarray, confidence: float) -> BootstrapResult:
+    """Percentile interval over the replicates that are not NaN.
+
+    Unlike :func:`facelab.evaluation.percentile_interval`, an infinite ratio
+    (group A drawn without a false match) stays in: it is a real, extreme
+    replicate of a ratio, and the pinned chapter 4 numbers include it.
+    """
     tail = (1 - confidence) / 2
     finite = reps[~np.isnan(reps)]
     low, high = np.quantile(finite, [tail, 1 - tail]) if finite.size else (np.nan, np.nan)
@@ -135,7 +43,7 @@ def _pooled_rate(errors, pairs):
 class _Summary:
     """Per-group FMR and FNMR with intervals, from per-person error counts.
 
-    Subclasses provide ``_group_counts`` (group -> list of ``_Counts``),
+    Subclasses provide ``_group_counts`` (group -> list of ``PersonErrors``),
     ``n_boot``, ``confidence`` and ``boot_seed``.
     """
 
@@ -170,7 +78,7 @@ class _Summary:
         out = {}
         for gi, (g, cs) in enumerate(self._group_counts.items()):
             seeds = [self.boot_seed + 100 * gi + k for k in range(len(cs))]
-            out[g] = _replicates(cs, self.n_boot, seeds)
+            out[g] = pooled_replicates(cs, self.n_boot, seeds)
         return out
 
     @cached_property
@@ -265,7 +173,7 @@ class GroupEvaluation(_Summary):
         """(scores, person i, person j, mated) of each block of group g."""
         start = {"A": 0, "B": self.n_people["A"]}[g]
         for s, n in zip(self.scores[g], self.blocks[g]):
-            pi, pj, mated = _pair_layout(n, self.photos)
+            pi, pj, mated = pair_layout(n, self.photos)
             yield s, pi + start, pj + start, mated
             start += n
 
@@ -306,7 +214,7 @@ class GroupEvaluation(_Summary):
     # -- rates ---------------------------------------------------------------
     @cached_property
     def _group_counts(self) -> dict:
-        return {g: [_counts(s, n, self.photos, self.threshold)
+        return {g: [person_errors(s, n, self.photos, self.threshold)
                     for s, n in zip(self.scores[g], self.blocks[g])] for g in GROUPS}
 
     def rates_at(self, threshold: float) -> dict[str, dict[str, float]]:
@@ -317,12 +225,12 @@ class GroupEvaluation(_Summary):
         dict
             ``{group: {"fmr": ..., "fnmr": ...}}``.
         """
-        t = _check_threshold(threshold)
+        t = check_threshold(threshold)
         return {g: {"fmr": s.fmr(t), "fnmr": s.fnmr(t)} for g, s in self.sorted.items()}
 
     def at_threshold(self, threshold: float) -> "GroupEvaluation":
         """The same scores judged at another global threshold."""
-        t = _check_threshold(threshold)
+        t = check_threshold(threshold)
         return GroupEvaluation(threshold=t, target_fmr=None, scores=self.scores,
                                blocks=self.blocks, photos=self.photos,
                                training_shares=self.training_shares,
@@ -412,12 +320,12 @@ def evaluate_by_group(model, n_test_per_group=2400, photos: int = 2, seed: int =
                          f"got {type(model).__name__}.")
     groups = _check_groups(groups)
     counts = _check_counts(n_test_per_group)
-    block = _check_int(block, "block", 2)
+    block = check_int(block, "block", 2)
     blocks = _split_blocks(counts, block)
     target_fmr = _check_rate(target_fmr, "target_fmr")
     if threshold is not None:
-        threshold = _check_threshold(threshold)
-    n_boot = _check_int(n_boot, "n_boot", 1)
+        threshold = check_threshold(threshold)
+    n_boot = check_int(n_boot, "n_boot", 1)
     if not 0 < confidence < 1:
         raise ValueError(f"confidence: must be in (0, 1), got {confidence!r}.")
     faces = held_out(counts, photos, seed, groups)
@@ -440,7 +348,7 @@ def evaluate_by_group(model, n_test_per_group=2400, photos: int = 2, seed: int =
             done[g] += blocks[g][k]
         del pairs
     if threshold is None:
-        impostor = np.concatenate([s[~_pair_layout(n, photos)[2]] for g in GROUPS
+        impostor = np.concatenate([s[~pair_layout(n, photos)[2]] for g in GROUPS
                                    for s, n in zip(scores[g], blocks[g])])
         t, target = float(threshold_for_fmr(impostor, target_fmr)), target_fmr
         del impostor
@@ -502,7 +410,7 @@ def pool(evaluations: Sequence[GroupEvaluation], n_boot: int | None = None,
     return Pooled(_group_counts=counts, thresholds=[e.threshold for e in evaluations],
                   per_evaluation=per,
                   n_boot=(evaluations[0].n_boot if n_boot is None
-                          else _check_int(n_boot, "n_boot", 1)),
+                          else check_int(n_boot, "n_boot", 1)),
                   confidence=evaluations[0].confidence if confidence is None else confidence,
                   boot_seed=boot_seed)
 

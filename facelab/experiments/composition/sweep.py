@@ -9,17 +9,9 @@ from typing import Callable, Sequence
 
 from .. import replay
 from .measure import GroupEvaluation, evaluate_by_group, pool
-from .training import (
-    DEFAULT_SHARES,
-    _check_counts,
-    _check_groups,
-    _check_int,
-    _check_rate,
-    _groups_key,
-    _groups_label,
-    check_share,
-    train_on_composition,
-)
+from .training import (DEFAULT_SHARES, _check_counts, _check_groups, _check_rate, _groups_key, _groups_label, check_share, train_on_composition)
+from ..._validation import check_int
+
 
 __all__ = ["CompositionCache", "Sweep", "composition_sweep"]
 
@@ -48,13 +40,13 @@ class CompositionCache:
     def __init__(self, n_train: int = 200, photos: int = 5, n_test_per_group=2400,
                  test_photos: int = 2, target_fmr: float = 0.001, n_boot: int = 1000,
                  max_evaluations: int = 4):
-        self.n_train = _check_int(n_train, "n_train", 2)
-        self.photos = _check_int(photos, "photos", 2)
+        self.n_train = check_int(n_train, "n_train", 2)
+        self.photos = check_int(photos, "photos", 2)
         self.n_test_per_group = _check_counts(n_test_per_group)
-        self.test_photos = _check_int(test_photos, "test_photos", 2)
+        self.test_photos = check_int(test_photos, "test_photos", 2)
         self.target_fmr = _check_rate(target_fmr, "target_fmr")
-        self.n_boot = _check_int(n_boot, "n_boot", 1)
-        self.max_evaluations = _check_int(max_evaluations, "max_evaluations", 0)
+        self.n_boot = check_int(n_boot, "n_boot", 1)
+        self.max_evaluations = check_int(max_evaluations, "max_evaluations", 0)
         self._models: dict = {}
         self._evaluations: OrderedDict = OrderedDict()
         self.seconds = {"train": 0.0, "evaluate": 0.0}

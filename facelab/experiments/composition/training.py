@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
 import numpy as np
 
-from ..._validation import check_int, check_seed
+from ..._validation import (
+    check_int,
+    check_rate,
+    check_real,
+    check_seed,
+    check_threshold,
+)
 from ...faces import synth
 from .. import replay
 
@@ -35,12 +39,8 @@ _N_PCA = 100
 
 
 def check_share(share_b, name: str = "share_b") -> float:
-    """Return ``share_b`` as a float in [0, 1], or raise ``ValueError`` naming ``name``."""
-    if isinstance(share_b, (bool, np.bool_)) or not isinstance(share_b, numbers.Real) \
-            or not math.isfinite(share_b) or not 0 <= share_b <= 1:
-        raise ValueError(f"{name}: must be a share of group B in [0, 1] "
-                         f"(0.1 means 10 % B, 90 % A), got {share_b!r}.")
-    return float(share_b)
+    """Return ``share_b`` (the share of group B, 0.1 is 10 % B) as a float in [0, 1]."""
+    return check_real(share_b, name, 0, 1, what="(the share of group B: 0.1 is 10% B, 90% A)")
 
 
 _check_int = check_int
@@ -50,13 +50,7 @@ _check_seed = check_seed
 
 
 def _check_groups(groups) -> dict:
-    if groups is None:
-        return synth.default_groups()
-    if not isinstance(groups, Mapping) or tuple(sorted(groups)) != GROUPS or not all(
-            isinstance(g, synth.GroupSpec) and g.name == k for k, g in groups.items()):
-        raise ValueError("groups: must be a dict {'A': GroupSpec, 'B': GroupSpec} such as "
-                         "facelab.synth.default_groups() or control_groups().")
-    return {k: groups[k] for k in GROUPS}
+    return synth.check_groups(groups, names=GROUPS)
 
 
 def _groups_key(groups: Mapping) -> tuple:
@@ -82,9 +76,7 @@ def _check_counts(n_per_group) -> dict[str, int]:
     else:
         counts = {g: n_per_group for g in GROUPS}
     for g, n in counts.items():
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
-            raise ValueError(f"n_test_per_group: the count of group {g!r} must be an integer, "
-                             f"got {n!r}.")
+        check_int(n, f"n_test_per_group[{g!r}]")
         if n < 2:
             raise ValueError(f"n_test_per_group: group {g!r} has {n} held-out people; it needs "
                              "at least 2 (an empty group has no error rate, and one person "
@@ -93,18 +85,10 @@ def _check_counts(n_per_group) -> dict[str, int]:
 
 
 def _check_rate(p, name: str) -> float:
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) \
-            or not math.isfinite(p) or not 0 < p < 1:
-        raise ValueError(f"{name}: must be a rate in (0, 1), e.g. 0.001 for 0.1 %, got {p!r}.")
-    return float(p)
+    return check_rate(p, name, open_interval=True)
 
 
-def _check_threshold(threshold) -> float:
-    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real) \
-            or not math.isfinite(threshold) or not 0 <= threshold <= 100:
-        raise ValueError(f"threshold: must be a number in [0, 100] on the book's scale, "
-                         f"got {threshold!r}.")
-    return float(threshold)
+_check_threshold = check_threshold
 
 
 def train_on_composition(share_b: float, n_train: int = 200, photos: int = 5, seed: int = 0,

@@ -7,15 +7,21 @@ in two of them; see :mod:`facelab.experiments.replay`.
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
-from ..._validation import check_int, check_seed
+from ..._validation import (
+    check_int,
+    check_n_jobs,
+    check_progress,
+    check_seed,
+    check_shares,
+    check_threshold,
+    check_thresholds,
+)
 from ...faces import synth
 from ...matching import embed
 from ...matching.compare import verify
@@ -67,57 +73,22 @@ _check_seed = check_seed
 
 
 def _check_groups(groups) -> dict:
-    if groups is None:
-        return synth.default_groups()
-    if not isinstance(groups, Mapping) or not groups or not all(
-            isinstance(g, synth.GroupSpec) and g.name == k for k, g in groups.items()):
-        raise ValueError("groups: must be a non-empty dict of name -> facelab.synth.GroupSpec "
-                         "(each named by its key), or None for synth.default_groups().")
-    return dict(groups)
+    return synth.check_groups(groups)
 
 
 def _check_shares(shares, groups: Mapping, name: str) -> dict[str, float]:
-    if not isinstance(shares, Mapping) or not shares:
-        raise ValueError(f"{name}: must be a non-empty dict of group name -> share, "
-                         f"e.g. {{'A': 0.8, 'B': 0.2}}.")
-    out = {}
-    for g, s in shares.items():
-        if g not in groups:
-            raise ValueError(f"{name}: unknown group {g!r}; the groups are {list(groups)}.")
-        if isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Real) \
-                or not math.isfinite(s) or not 0 <= s <= 1:
-            raise ValueError(f"{name}: the share of {g!r} must be a number in [0, 1], got {s!r}.")
-        out[g] = float(s)
-    if abs(sum(out.values()) - 1) > 1e-9:
-        raise ValueError(f"{name}: shares must add up to 1, got {sum(out.values()):g}.")
-    return out
+    return check_shares(shares, name, allowed_keys=groups)
 
 
 def _check_threshold(threshold) -> np.ndarray:
-    t = np.asarray(threshold)
-    if t.dtype == bool or not (np.issubdtype(t.dtype, np.floating)
-                               or np.issubdtype(t.dtype, np.integer)):
-        raise ValueError(f"threshold: expected a number in [0, 100] on the book's scale, "
-                         f"got {threshold!r}.")
-    t = t.astype(np.float64)
-    if np.any(np.isnan(t)) or np.any(t < 0) or np.any(t > 100):
-        raise ValueError(f"threshold: must be in [0, 100] on the book's scale "
-                         f"(score = 50 * (1 + cosine)), got {threshold!r}.")
-    return t
+    return check_thresholds(threshold)
 
 
 def _check_one_threshold(threshold) -> float:
-    t = _check_threshold(threshold)
-    if t.ndim != 0:
-        raise ValueError(f"threshold: expected a single number in [0, 100], got shape {t.shape}.")
-    return float(t)
+    return check_threshold(threshold)
 
 
-def _check_progress(progress):
-    if progress is not None and not callable(progress):
-        raise ValueError("progress: must be None or a callable progress(done, total), "
-                         "for example print_progress('Searching').")
-    return progress
+_check_progress = check_progress
 
 
 def _out(x):
@@ -385,7 +356,20 @@ def gallery_layout(gallery_size: int, shares: Mapping[str, float], seed: int = 0
 
 
 def _embed_range(embedding, labels, rank, start, seed, nuisance, lo: int, hi: int) -> np.ndarray:
-    """Render and embed gallery entries lo..hi-1, _RENDER_BLOCK photos at a time."""
+    """Render and embed gallery entries lo..hi-1, _RENDER_BLOCK photos at a time.
+
+    The projection runs on one BLAS thread wherever it is called: a
+    multi-threaded float32 product may sum in another order, and the gallery
+    must be the same bit for bit in one process or several.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _embed_range_unlimited(embedding, labels, rank, start, seed, nuisance, lo, hi)
+
+
+def _embed_range_unlimited(embedding, labels, rank, start, seed, nuisance, lo: int,
+                           hi: int) -> np.ndarray:
     out = np.empty((hi - lo, embedding.dim), dtype=np.float32)
     for blo in range(lo, hi, _RENDER_BLOCK):
         bhi = min(hi, blo + _RENDER_BLOCK)
@@ -408,24 +392,10 @@ def _worker_init(*state) -> None:
 
 
 def _worker_embed_range(lo: int, hi: int) -> np.ndarray:
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):  # the workers already use every core
-        return _embed_range(*_WORKER_STATE["args"], lo, hi)
+    return _embed_range(*_WORKER_STATE["args"], lo, hi)
 
 
-def _check_n_jobs(n_jobs) -> int:
-    """Processes to use, as in scikit-learn: None or 1 is one, -1 is one per core."""
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if n_jobs is None:
-        return 1
-    n_jobs = _check_int(n_jobs, "n_jobs", -cores, 64)
-    if n_jobs == 0:
-        raise ValueError(f"n_jobs: must be 1 to 64, or -1 to -{cores} (counting back from one "
-                         "per core), not 0.")
-    return cores + 1 + n_jobs if n_jobs < 0 else n_jobs
+_check_n_jobs = check_n_jobs
 
 
 def _embedded_gallery(embedding, labels, rank, start, seed, nuisance, chunk_size,

@@ -49,6 +49,7 @@ reproduces the measurement.
 
 from __future__ import annotations
 
+from .drawing import render
 from .features import (
                        CALIBRATION,
                        FEATURE_NAMES,
@@ -58,6 +59,7 @@ from .features import (
                        Feature,
                        GroupSpec,
                        Nuisance,
+                       check_groups,
                        control_groups,
                        default_groups,
                        describe_groups,
@@ -66,7 +68,6 @@ from .features import (
 )
 from .identities import sample_identities
 from .population import SynthFaces, make_population, stream_faces
-from .drawing import render
 
 __all__ = [
     "IMAGE_SIZE",
@@ -82,6 +83,7 @@ __all__ = [
     "default_groups",
     "control_groups",
     "describe_groups",
+    "check_groups",
     "shares_to_counts",
     "sample_identities",
     "render",

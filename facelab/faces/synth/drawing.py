@@ -531,7 +531,7 @@ def render(params, n_photos: int = 1, seed: int = 0, nuisance: Nuisance | None =
         Standardised identity features, e.g. from :func:`sample_identities`.
     n_photos : int >= 1
         Photos per identity.
-    seed : int in [0, 2**64)
+    seed : int in [0, 2**32)
         Seed of the photo conditions (pose, light, noise).
     nuisance : Nuisance, optional
         Strengths of the photo-to-photo variation; default ``Nuisance()``.

@@ -15,11 +15,17 @@ from typing import Mapping
 
 import numpy as np
 
-from ..._validation import check_int, check_seed
+from ..._validation import (
+    ArgumentError,
+    ArgumentTypeError,
+    check_int,
+    check_seed,
+    check_shares,
+)
 
 __all__ = ["IMAGE_SIZE", "Feature", "FEATURES", "FEATURE_NAMES", "N_FEATURES", "CALIBRATION",
            "Nuisance", "GroupSpec", "default_groups", "control_groups", "feature_table",
-           "describe_groups", "shares_to_counts"]
+           "describe_groups", "check_groups", "shares_to_counts"]
 
 
 #: Side of the square images, in pixels (as the Olivetti faces).
@@ -377,17 +383,43 @@ def describe_groups(groups: Mapping[str, GroupSpec] | None = None) -> list[dict]
     return rows
 
 
-def _check_groups(groups) -> dict[str, GroupSpec]:
+def check_groups(groups, names: tuple[str, ...] | None = None,
+                 name: str = "groups") -> dict[str, GroupSpec]:
+    """Groups as a dict of name -> :class:`GroupSpec`, or raise naming the argument.
+
+    Parameters
+    ----------
+    groups : dict of str -> GroupSpec, or None
+        None gives :func:`default_groups`.
+    names : tuple of str, optional
+        The group names required, in this order (e.g. ``("A", "B")``).
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    dict of str -> GroupSpec
+        In the order of ``names`` if given.
+    """
     if groups is None:
-        return default_groups()
+        groups = default_groups()
     if not isinstance(groups, Mapping) or not groups:
-        raise ValueError("groups: must be a non-empty dict of name -> GroupSpec")
-    for name, g in groups.items():
-        if not isinstance(g, GroupSpec) or g.name != name:
-            raise ValueError(f"groups: entry {name!r} must be a GroupSpec named {name!r}")
-    if len({_group_tag(name) for name in groups}) < len(groups):
-        raise ValueError(f"groups: names {list(groups)} share a random key; rename one")
-    return dict(groups)
+        raise ArgumentTypeError(f"{name}: must be a non-empty dict of name -> GroupSpec, such as "
+                                f"facelab.faces.synth.default_groups(); got "
+                                f"{type(groups).__name__}.")
+    for key, g in groups.items():
+        if not isinstance(g, GroupSpec) or g.name != key:
+            raise ArgumentTypeError(f"{name}: entry {key!r} must be a GroupSpec named {key!r}.")
+    if names is not None and tuple(sorted(groups)) != tuple(sorted(names)):
+        raise ArgumentError(f"{name}: must hold exactly the groups {list(names)} (for example "
+                            f"facelab.faces.synth.default_groups() or control_groups()); "
+                            f"got {list(groups)}.")
+    if len({_group_tag(key) for key in groups}) < len(groups):
+        raise ArgumentError(f"{name}: names {list(groups)} share a random key; rename one.")
+    return {k: groups[k] for k in (names or groups)}
+
+
+_check_groups = check_groups
 
 
 def shares_to_counts(n: int, shares: Mapping[str, float]) -> dict[str, int]:
@@ -406,13 +438,8 @@ def shares_to_counts(n: int, shares: Mapping[str, float]) -> dict[str, int]:
         Counts adding up to ``n`` (largest remainders get the rounding).
     """
     n = _check_count(n, "n")
-    if not isinstance(shares, Mapping) or not shares:
-        raise ValueError("shares: must be a non-empty dict of group name -> share")
-    p = np.array([float(v) for v in shares.values()])
-    if np.any(~np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
-        raise ValueError(f"shares: every share must be in [0, 1], got {dict(shares)}")
-    if abs(p.sum() - 1) > 1e-9:
-        raise ValueError(f"shares: must add up to 1, got {p.sum():g}")
+    shares = check_shares(shares, "shares")
+    p = np.array(list(shares.values()))
     exact = n * p
     counts = np.floor(exact).astype(int)
     order = np.argsort(-(exact - counts), kind="stable")
@@ -420,8 +447,7 @@ def shares_to_counts(n: int, shares: Mapping[str, float]) -> dict[str, int]:
     return dict(zip(shares.keys(), counts.tolist()))
 
 
-def _check_seed(seed) -> int:
-    return check_seed(seed, bits=64)
+_check_seed = check_seed
 
 
 def _check_count(n, arg: str) -> int:

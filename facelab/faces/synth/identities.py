@@ -83,7 +83,7 @@ def sample_identities(n: int, group: GroupSpec | str = "A", seed: int = 0,
         Number of identities.
     group : GroupSpec or str, default "A"
         The group's distribution; a name picks from :func:`default_groups`.
-    seed : int in [0, 2**64)
+    seed : int in [0, 2**32)
         Seed of the whole synthetic world.
     start : int >= 0
         Index of the first identity: ``sample_identities(1, g, s, start=17)``

@@ -8,10 +8,11 @@ from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
+from ..._validation import check_progress
 from ..datasets import Faces
+from .drawing import _BLOCK, IMAGE_SIZE, _check_nuisance, _render_into
 from .features import GroupSpec, Nuisance, _check_count, _check_groups, _check_seed
 from .identities import _identity_keys, _resolve_group, sample_identities
-from .drawing import _BLOCK, IMAGE_SIZE, _check_nuisance, _render_into
 
 __all__ = ["SynthFaces", "make_population", "stream_faces"]
 
@@ -35,10 +36,7 @@ class SynthFaces(Faces):
     params: np.ndarray
 
 
-def _check_progress(progress):
-    if progress is not None and not callable(progress):
-        raise ValueError("progress: must be a callable(done, total) or None")
-    return progress
+_check_progress = check_progress
 
 
 def make_population(n_per_group: Mapping[str, int], photos_per_identity: int = 1,
@@ -54,7 +52,7 @@ def make_population(n_per_group: Mapping[str, int], photos_per_identity: int = 1
         (:func:`shares_to_counts` turns shares into counts). At least one
         person in all.
     photos_per_identity : int >= 1
-    seed : int in [0, 2**64)
+    seed : int in [0, 2**32)
     groups : dict of GroupSpec, optional
         Defaults to :func:`default_groups`; :func:`control_groups` is the
         control.
@@ -121,7 +119,7 @@ def stream_faces(n_identities: int, group: GroupSpec | str = "A", seed: int = 0,
     ----------
     n_identities : int >= 1
     group : GroupSpec or str, default "A"
-    seed : int in [0, 2**64)
+    seed : int in [0, 2**32)
     photos_per_identity : int >= 1
     chunk_size : int >= 1
         Identities per chunk. Does not change any pixel.

@@ -106,7 +106,12 @@ commits the typed value.
 from ._common import SCORE_STEP, quantise_scores
 from ._html import palettes
 from .threshold import ThresholdExplorer, explorer_numbers, threshold_explorer
-from .watchlist import WatchlistExplorer, gallery_max_scores, watchlist_explorer, watchlist_numbers
+from .watchlist import (
+    WatchlistExplorer,
+    gallery_max_scores,
+    watchlist_explorer,
+    watchlist_numbers,
+)
 
 __all__ = [
     "SCORE_STEP",

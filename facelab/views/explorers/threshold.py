@@ -8,11 +8,34 @@ import numbers
 
 import numpy as np
 
-from ._common import (_PER_UNIT, _check_id, _check_range, _check_step, _check_threshold,
-                      _count_below, _default_id, _encode, _f, _fixed, _group, _nice_step, _num,
-                      _one_in, _pct_ratio, _snap, quantise_scores)
-from ._html import (_Explorer, _css, _hatch_defs, _legend_swatch, _nojs_note, _script,
-                    _threshold_controls)
+from ._common import (
+    _PER_UNIT,
+    _check_id,
+    _check_range,
+    _check_step,
+    _check_threshold,
+    _count_below,
+    _default_id,
+    _encode,
+    _f,
+    _fixed,
+    _group,
+    _nice_step,
+    _num,
+    _one_in,
+    _pct_ratio,
+    _snap,
+    quantise_scores,
+)
+from ._html import (
+    _css,
+    _Explorer,
+    _hatch_defs,
+    _legend_swatch,
+    _nojs_note,
+    _script,
+    _threshold_controls,
+)
 
 __all__ = ["explorer_numbers", "threshold_explorer", "ThresholdExplorer"]
 

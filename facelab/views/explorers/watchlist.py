@@ -9,10 +9,34 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ._common import (_PER_UNIT, _check_id, _check_n_probes, _check_range, _check_step,
-                      _check_threshold, _count_below, _default_id, _encode, _f, _fixed, _group,
-                      _one_in, _p_any, _pct_float, _pct_ratio, _snap, quantise_scores)
-from ._html import _Explorer, _css, _legend_swatch, _nojs_note, _script, _threshold_controls
+from ._common import (
+    _PER_UNIT,
+    _check_id,
+    _check_n_probes,
+    _check_range,
+    _check_step,
+    _check_threshold,
+    _count_below,
+    _default_id,
+    _encode,
+    _f,
+    _fixed,
+    _group,
+    _one_in,
+    _p_any,
+    _pct_float,
+    _pct_ratio,
+    _snap,
+    quantise_scores,
+)
+from ._html import (
+    _css,
+    _Explorer,
+    _legend_swatch,
+    _nojs_note,
+    _script,
+    _threshold_controls,
+)
 from .threshold import _VB_W
 
 __all__ = ["gallery_max_scores", "watchlist_numbers", "watchlist_explorer", "WatchlistExplorer"]

@@ -9,7 +9,7 @@ import numpy as np
 from ...evaluation.rates import probit
 from ...experiments.composition import GROUPS, GroupEvaluation, Sweep
 from ...experiments.composition.measure import _Summary
-from ...experiments.composition.training import _check_threshold
+from ..._validation import check_threshold
 from ..style import GENUINE, GROUP_STYLE, IMPOSTOR
 
 __all__ = ["plot_rates_vs_share", "plot_ratio_vs_share", "plot_group_histograms",
@@ -139,7 +139,7 @@ def plot_group_histograms(evaluation: GroupEvaluation, axes=None, threshold: flo
 
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9.5, 3.8), sharey=True)
-    t = evaluation.threshold if threshold is None else _check_threshold(threshold)
+    t = evaluation.threshold if threshold is None else check_threshold(threshold)
     bins = np.arange(0, 101, 1.0) if bins is None else bins
     top = 0.0
     for ax, g in zip(np.ravel(axes), GROUPS):
