@@ -197,7 +197,7 @@ def test_print_progress_prints_a_short_log():
     (lambda: replay.amazon_reply(gallery_size=10 ** 9), "gallery_size"),
     (lambda: replay.train_embedding(n_people=1), "n_people"),
     (lambda: replay.train_embedding(shares={"A": 2.0, "B": -1.0}), "shares"),
-    (lambda: olivetti.olivetti_scores("deep"), "model"),
+    (lambda: olivetti.olivetti_scores("cnn"), "model"),
     (lambda: replay.print_progress("x", every=0), "every"),
 ])
 def test_bad_arguments_are_named(call, arg):
