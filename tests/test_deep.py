@@ -539,8 +539,8 @@ def test_progress_callback_and_default_printing(fake, capsys):
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"raw": "yes"}, TypeError, "^raw: expected True or False"),
-    ({"cache": 1}, TypeError, "^cache: expected True or False"),
+    ({"raw": "yes"}, TypeError, "^raw: must be True or False"),
+    ({"cache": 1}, TypeError, "^cache: must be True or False"),
     ({"n_jobs": 0}, ValueError, r"^n_jobs: must be in \[1, 64\]"),
     ({"n_jobs": "2"}, ValueError, "^n_jobs: must be an integer"),
     ({"n_jobs": True}, ValueError, "^n_jobs: must be an integer"),

@@ -63,3 +63,72 @@ def test_dlib_rule_threshold_is_the_best_agreeing_one():
 def test_unknown_model_is_refused():
     with pytest.raises(ValueError, match="model: must be one of"):
         olivetti.olivetti_eer("cnn")
+
+
+# --------------------------------------------------------------------------
+# Chapter 3: what 400 photos can and cannot certify
+# --------------------------------------------------------------------------
+
+def test_every_pair_scores_use_all_400_faces_and_only_for_pretrained_matchers():
+    genuine, impostor = olivetti.every_pair_scores("deep")
+    assert (genuine.size, impostor.size) == (40 * 45, 400 * 399 // 2 - 40 * 45)
+    assert not impostor.flags.writeable
+    with pytest.raises(ValueError, match="model: must be one of 'raw', 'deep'"):
+        olivetti.every_pair_scores("fisher")
+
+
+def test_ch3_strictest_measurable_threshold_cannot_certify_the_aclu_rate():
+    """The chapter: the bound is far above the ACLU-implied FMR, and at that bound a
+    search of 25,000 would falsely match many of 535 members; the network's price is small."""
+    s = olivetti.strictest_measurable(*olivetti.every_pair_scores("deep"))
+    genuine, impostor = olivetti.every_pair_scores("deep")
+    assert evaluation.fmr(impostor, s.threshold) == 0
+    assert evaluation.fmr(impostor, np.nextafter(s.threshold, 0)) > 0
+    assert s.fmr_upper == pytest.approx(3 / impostor.size, rel=0.01)  # rule of three
+    aclu = evaluation.implied_fmr(28, 535, 25_000)
+    assert s.fmr_upper / aclu > 10
+    assert 535 * evaluation.p_any_false_match(s.fmr_upper, 25_000) > 100
+    fisher = olivetti.strictest_measurable(*olivetti.olivetti_scores("fisher"))
+    assert s.fnmr < 0.2 < 0.5 < fisher.fnmr
+
+
+def test_strictest_measurable_refuses_bad_scores():
+    with pytest.raises(ValueError, match="impostor"):
+        olivetti.strictest_measurable([90.0], [])
+    with pytest.raises((ValueError, TypeError), match="genuine"):
+        olivetti.strictest_measurable("high", [1.0])
+
+
+# --------------------------------------------------------------------------
+# Chapter 5: the same masks in front of the deep network
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def masked_deep():
+    from facelab import matching
+    from facelab.experiments import occlusion
+    from facelab.faces import load_olivetti, regions
+
+    faces = load_olivetti()
+    train, test = matching.split_people(faces.target, n_train_people=25, seed=0)
+    X_test, y_test = faces.data[test], faces.target[test]
+    masked = regions.occlude(X_test, "lower")
+    rates = {}
+    for key in ("fisher", "deep"):
+        model = olivetti.olivetti_model(key, faces.data[train], faces.target[train])
+        pairs = occlusion.three_ways(model, X_test, masked, y_test)
+        t = evaluation.threshold_for_fmr(pairs[0].impostor, 0.01)
+        scores = np.column_stack([p.score for p in pairs])
+        rates[key] = occlusion.error_rates(scores, pairs[0].mated, [t] * 3)
+    return rates
+
+
+def test_ch5_deep_matcher_suffers_the_same_two_kinds_of_damage(masked_deep):
+    deep, fisher = masked_deep["deep"], masked_deep["fisher"]
+    eer, fnmr, fmr = 0, 1, 2
+    assert deep[0, eer] < fisher[0, eer] / 5             # far better without masks
+    assert deep[1, fnmr] > 10 * deep[0, fnmr]            # the gate: many more misses
+    assert deep[1, eer] > 3 * deep[0, eer]
+    assert deep[2, fmr] > 10 * deep[0, fmr]              # both masked: strangers match
+    assert deep[1, fnmr] < fisher[1, fnmr] / 2           # far fewer misses than Fisherfaces
+    assert abs(deep[2, fmr] - fisher[2, fmr]) < 0.05     # "about as often as Fisherfaces"

@@ -282,19 +282,14 @@ def chapter5(olivetti):
         np.vstack([X_train, regions.occlude(X_train, "lower")]),
         np.concatenate([y_train, y_train]))
 
-    def three_ways(model):
-        clean, masked = model.transform(X_test), model.transform(X_test_masked)
-        return [evaluation.pair_scores(clean, y_test, return_pairs=True),
-                evaluation.mixed_pair_scores(clean, masked, y_test, return_pairs=True),
-                evaluation.pair_scores(masked, y_test, return_pairs=True)]
-
-    pairs = three_ways(unprepared) + three_ways(retrained)
+    pairs = (occlusion.three_ways(unprepared, X_test, X_test_masked, y_test)
+             + occlusion.three_ways(retrained, X_test, X_test_masked, y_test))
     thresholds = [evaluation.threshold_for_fmr(pairs[0].impostor, 0.01)] * 3 + \
         [evaluation.threshold_for_fmr(pairs[3].impostor, 0.01)] * 3
     scores = np.column_stack([p.score for p in pairs])
     rates = occlusion.error_rates(scores, pairs[0].mated, thresholds)
     return dict(X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test,
-                unprepared=unprepared, pairs=pairs, scores=scores, rates=rates,
+                X_test_masked=X_test_masked, unprepared=unprepared, pairs=pairs, scores=scores, rates=rates,
                 threshold=thresholds[0])
 
 
@@ -452,3 +447,14 @@ def test_ch5_after_retraining_the_colour_of_the_mask_hardly_matters(chapter5):
     ones = [v[0] for v in results.values()]
     assert max(ones) - min(ones) < 0.01
     assert all(v[1] < 0.05 for v in results.values())  # "a few per cent"
+
+
+def test_markdown_table_writes_header_rule_and_rows():
+    from facelab.views import tables
+
+    md = tables.markdown_table(["a", "b"], [[1, "x|y"], ("2", 3.5)]).data.splitlines()
+    assert md == ["| a | b |", "|---|---|", "| 1 | x/y |", "| 2 | 3.5 |"]
+    with pytest.raises(ValueError, match="rows: row 1 must have 2 cells"):
+        tables.markdown_table(["a", "b"], [[1, 2], [3]])
+    with pytest.raises(ValueError, match="header"):
+        tables.markdown_table("ab", [])

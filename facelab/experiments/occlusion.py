@@ -8,10 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..evaluation import rates
+from ..evaluation.pairs import mixed_pair_scores, pair_scores
 from ..evaluation.rates import eer
 from ..faces.regions import IMAGE_SHAPE, region_mask
 
-__all__ = ["pixel_weights", "weight_share", "error_rates", "equal_error_rates"]
+__all__ = ["pixel_weights", "weight_share", "three_ways", "error_rates", "equal_error_rates"]
 
 
 def pixel_weights(components) -> np.ndarray:
@@ -69,6 +70,43 @@ def weight_share(weights, region) -> float:
     if total == 0:
         raise ValueError("weights: are all zero; there is nothing to share.")
     return float((w[region_mask(region)] ** 2).sum() / total)
+
+
+def three_ways(model, clean, masked, identities) -> list:
+    """Every pair of the faces scored with neither, one or both photos masked.
+
+    Chapter 5's three ways to meet a mask: no masks; the first photo of each
+    pair unmasked and the second masked (a passport photo against a masked
+    traveller at a gate); both photos masked (a masked badge photo against a
+    masked wearer).
+
+    Parameters
+    ----------
+    model : fitted transformer
+        Anything with ``transform(images) -> embeddings``, e.g. a fitted
+        ``Fisherfaces`` or ``DlibResNet``.
+    clean, masked : arrays of shape (n, 4096)
+        The same photos, unmasked and masked (row ``k`` is one photo).
+    identities : array of shape (n,)
+        The person in each photo.
+
+    Returns
+    -------
+    list of three PairScores
+        From :func:`facelab.evaluation.pair_scores` (with ``return_pairs``),
+        the same pairs in the same order in all three: only what the model
+        sees of them changes.
+    """
+    if not hasattr(model, "transform"):
+        raise TypeError(f"model: must be a fitted matcher with a transform method, got "
+                        f"{type(model).__name__}.")
+    c, m = np.asarray(clean), np.asarray(masked)
+    if c.shape != m.shape:
+        raise ValueError(f"masked: must have the shape of clean, {c.shape}, got {m.shape}.")
+    e_clean, e_masked = model.transform(c), model.transform(m)
+    return [pair_scores(e_clean, identities, return_pairs=True),
+            mixed_pair_scores(e_clean, e_masked, identities, return_pairs=True),
+            pair_scores(e_masked, identities, return_pairs=True)]
 
 
 def error_rates(scores, mated, thresholds) -> np.ndarray:

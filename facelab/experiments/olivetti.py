@@ -18,15 +18,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._validation import check_choice, check_int, check_seed
+from .._validation import check_choice, check_int, check_scores, check_seed
 from ..evaluation.bootstrap import BootstrapResult, bootstrap_by_identity
 from ..evaluation.pairs import pair_scores
-from ..evaluation.rates import eer
+from ..evaluation.rates import eer, fnmr, threshold_for_fmr
 from ..faces.datasets import load_olivetti
 from ..matching import embed
 
 __all__ = ["MODELS", "olivetti_model", "olivetti_scores", "olivetti_eer", "HardPair",
-           "hard_pairs", "DlibRule", "dlib_rule_in_book_scores"]
+           "hard_pairs", "DlibRule", "dlib_rule_in_book_scores", "every_pair_scores",
+           "StrictestMeasurable", "strictest_measurable"]
 
 #: The matchers of chapter 2, by key, with the names the book gives them.
 MODELS = {"raw": "raw pixels", "eigen": "eigenfaces (50)", "fisher": "Fisherfaces (50 → 24)",
@@ -267,3 +268,87 @@ def dlib_rule_in_book_scores(faces: str = "all") -> DlibRule:
     DlibRule
     """
     return _dlib_rule(check_choice(faces, "faces", ("all", "held-out")))
+
+
+# --------------------------------------------------------------------------
+# Every pair of the 400 faces, for a matcher that learned nothing from them
+# --------------------------------------------------------------------------
+
+_PRETRAINED = ("raw", "deep")
+
+
+@lru_cache(maxsize=2)
+def _every_pair_scores(model: str):
+    faces = load_olivetti()
+    m = olivetti_model(model, faces.data, faces.target)
+    genuine, impostor = pair_scores(m.transform(faces.data), faces.target)
+    genuine.setflags(write=False)
+    impostor.setflags(write=False)
+    return genuine, impostor
+
+
+def every_pair_scores(model: str = "deep"):
+    """Genuine and impostor scores over every pair of the 400 Olivetti faces.
+
+    Only for matchers that learn nothing from Olivetti (raw pixels and the
+    pretrained deep network), for which no person needs to be held out: all
+    40 people are unseen, so every pair is a fair test and the impostor
+    pairs are as many as Olivetti has.
+
+    Parameters
+    ----------
+    model : {"raw", "deep"}, default "deep"
+
+    Returns
+    -------
+    genuine : ndarray of shape (1800,)
+    impostor : ndarray of shape (78000,)
+        Book scores (read-only; computed once per model).
+    """
+    return _every_pair_scores(check_choice(model, "model", _PRETRAINED))
+
+
+@dataclass(frozen=True)
+class StrictestMeasurable:
+    """What a set of impostor pairs can and cannot certify about a threshold.
+
+    Attributes
+    ----------
+    threshold : float
+        The lowest book score with no false match among the impostor pairs.
+    n_impostor : int
+        Impostor pairs compared.
+    fmr_upper : float
+        95% upper confidence bound on the FMR at ``threshold`` given zero
+        false matches in ``n_impostor`` independent pairs: ``1 - 0.05 **
+        (1 / n)``, about ``3 / n`` (the "rule of three"). No smaller FMR
+        can be shown with these pairs.
+    fnmr : float
+        FNMR of the genuine pairs at ``threshold``.
+    """
+
+    threshold: float
+    n_impostor: int
+    fmr_upper: float
+    fnmr: float
+
+
+def strictest_measurable(genuine, impostor) -> StrictestMeasurable:
+    """The strictest operating point a finite test can measure, and its price.
+
+    Parameters
+    ----------
+    genuine, impostor : array-like of book scores in [0, 100]
+        As from :func:`every_pair_scores` or :func:`olivetti_scores`; at
+        least one of each.
+
+    Returns
+    -------
+    StrictestMeasurable
+    """
+    g = check_scores(genuine, "genuine")
+    i = check_scores(impostor, "impostor")
+    t = threshold_for_fmr(i, 0)
+    return StrictestMeasurable(threshold=float(t), n_impostor=int(i.size),
+                               fmr_upper=float(1 - 0.05 ** (1 / i.size)),
+                               fnmr=float(fnmr(g, t)))

@@ -8,7 +8,37 @@ from ..sources.facts import fact
 from ..sources.law import _COLUMNS, ISSUES, SCOPES
 from .format import interval
 
-__all__ = ["claims_table", "rules_table", "fines_table", "error_table"]
+__all__ = ["markdown_table", "claims_table", "rules_table", "fines_table", "error_table"]
+
+
+def markdown_table(header, rows) -> "IPython.display.Markdown":  # noqa: F821
+    """A plain Markdown table: one header row, then the rows, every cell as text.
+
+    Cells may hold MyST roles (e.g. a ``{cite:p}`` citation), which the book
+    renders; a ``|`` inside a cell is written as ``/`` so that it cannot end the cell.
+
+    Parameters
+    ----------
+    header : sequence of str
+        Column names; at least one.
+    rows : iterable of sequences
+        Each as long as ``header``; cells are converted with ``str``.
+
+    Returns
+    -------
+    IPython.display.Markdown
+    """
+    from IPython.display import Markdown
+
+    if isinstance(header, str) or len(header) == 0:
+        raise ValueError(f"header: must be a non-empty sequence of column names, got {header!r}.")
+    lines = ["| " + " | ".join(str(h).replace("|", "/") for h in header) + " |",
+             "|" + "---|" * len(header)]
+    for k, r in enumerate(rows):
+        if isinstance(r, str) or len(r) != len(header):
+            raise ValueError(f"rows: row {k} must have {len(header)} cells, got {r!r}.")
+        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in r) + " |")
+    return Markdown("\n".join(lines))
 
 
 def claims_table(rows):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..._validation import check_int
+from ..._validation import check_bool, check_choice, check_int
 
 #: Side of the network's input chip, in pixels.
 CHIP_SIZE = 150
@@ -257,10 +257,7 @@ def _check_images(images, name: str = "images", allow_single: bool = True):
 
 
 def _check_chip_method(method, name: str = "method") -> str:
-    if not isinstance(method, str) or method not in CHIP_METHODS:
-        raise ValueError(f"{name}: must be one of {', '.join(map(repr, CHIP_METHODS))}, "
-                         f"got {method!r}.")
-    return method
+    return check_choice(method, name, CHIP_METHODS)
 
 
 def _check_n_jobs(n_jobs) -> int:
@@ -279,10 +276,7 @@ def _check_progress(progress):
                     f"'print' (a line every 25%), got {progress!r}.")
 
 
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected True or False, got {value!r}.")
-    return bool(value)
+_check_bool = check_bool  # one implementation, in facelab._validation
 
 
 def default_cache_dir() -> Path:
