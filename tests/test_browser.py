@@ -123,14 +123,20 @@ def test_math_is_served_by_the_site(browser, site, built_book):
     context.close()
 
 
-def test_no_serious_accessibility_violations(browser, site, built_book):
-    """axe-core on every page: no serious or critical WCAG 2.x A/AA violation."""
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser, site, built_book, mode):
+    """axe-core on every page, in light and in dark mode: no serious or critical
+    WCAG 2.x A/AA violation."""
     if not AXE.is_file():
         pytest.fail("node_modules/axe-core is missing: `make test` installs it (npm ci)")
     script = AXE.read_text(encoding="utf-8")
     problems = []
     for rel in pages(built_book):
         context, page, _, _ = visit(browser, f"{site}/{rel.as_posix()}")
+        if mode == "dark":  # as the theme's switch does it
+            page.evaluate("""() => { document.documentElement.dataset.mode = "dark";
+                                     document.documentElement.dataset.theme = "dark"; }""")
+            page.wait_for_timeout(50)
         page.add_script_tag(content=script)
         violations = page.evaluate("""async () => {
             const r = await axe.run(document, {runOnly: {type: "tag",
@@ -141,7 +147,8 @@ def test_no_serious_accessibility_violations(browser, site, built_book):
         for rule, impact, count, targets in violations:
             if rule in AXE_ACCEPTED:
                 continue
-            problems.append(f"{rel}: {impact} {rule} on {count} element(s), e.g. {targets}")
+            problems.append(f"{rel} ({mode}): {impact} {rule} on {count} element(s), "
+                            f"e.g. {targets}")
         context.close()
     assert not problems, "\n".join(problems)
 
