@@ -2,12 +2,17 @@
 #   make book        build the student/reader edition into _build/html
 #   make instructor  build the instructor edition (solutions shown) into _build/instructor/_build/html
 #   make test        run every test (unit tests, the -W book build, browser tests)
+#   make check       the quick checks while you work: unit tests and the explorers' JavaScript tests (under 2 min)
 #   make lab         open JupyterLab on the chapters
+#   make test-student install the student route (requirements-student.txt, no make/npm/Node) in fresh
+#                    venvs on every Python 3.11-3.13 found (PATH or pyenv) and run an exercise notebook
 #   make exercises   generate the student notebooks and autograders into exercises/dist
 #   make bench       run the benchmark scripts (not tests; they print timings)
 # Each target first creates or updates the environment from the pinned files.
 
 SHELL := /bin/bash
+# The book is built and locked on Python 3.11 (requirements.lock); 3.12 and 3.13 also work
+# (students use requirements-student.txt on any of the three, see the README).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,12 +25,14 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 JB := $(BIN)/jupyter-book build . --builder html -W --keep-going
 
-.PHONY: book instructor exercises test chromium lab bench setup clean lock
+.PHONY: book instructor exercises test check test-student chromium lab bench setup clean lock
 
 setup: $(VENV)/.installed _vendor/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	@command -v $(PYTHON) >/dev/null && $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+	  echo "Python 3.11, 3.12 or 3.13 is required ($(PYTHON) is missing or another version); set PYTHON=/path/to/python3.1x."; \
+	  echo "The book's lock is made on 3.11; students without make can follow the README's 'For students' section."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -59,6 +66,15 @@ chromium:
 
 test: setup chromium
 	$(BIN)/python -m pytest
+
+check: setup
+	$(BIN)/python -m pytest -q -m "not book and not browser and not exercises"
+	node --test tests/js/
+
+# Not part of `make test`: it installs from the package registry (about 1-2 min per Python
+# with a warm pip cache) and needs no .venv. Extra options: make test-student SMOKE_ARGS="--keep"
+test-student:
+	python3 scripts/student_smoke.py $(SMOKE_ARGS)
 
 exercises: setup
 	$(BIN)/python scripts/exercises.py build -j 2
