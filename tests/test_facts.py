@@ -76,3 +76,18 @@ def test_claims_table_cites_every_row():
     assert facts.fact(rows[0]["fact"]).display.replace("$", "\\$") in text
     with pytest.raises(ValueError, match="rows"):
         tables.claims_table([])
+
+
+def test_chapter_9_data_files_cite_real_sources():
+    arrests = read_csv("arrests.csv")
+    assert [r["key"] for r in arrests] == ["williams", "oliver", "parks", "reid", "woodruff"]
+    for row in arrests:
+        assert ISO.match(row["arrested"]), row["key"]
+        facts.fact(row["held"])  # how long each was held is a fact card
+        for key in row["sources"].split(";"):
+            assert key in BIB, f"arrests.csv: {key!r} not in references.bib"
+    changes = read_csv("changes.csv")
+    assert [r["date"] for r in changes] == sorted(r["date"] for r in changes)
+    for row in changes:
+        assert ISO.match(row["date"]) and row["date"] >= "2020-06", row
+        assert row["source"] in BIB, f"changes.csv: {row['source']!r} not in references.bib"

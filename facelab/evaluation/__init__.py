@@ -10,6 +10,8 @@
     Confidence intervals by resampling *people*, not comparisons.
 ``gallery``
     What a tiny false match rate becomes at gallery scale (watchlist arithmetic).
+``leads``
+    Candidate lists for people not in the gallery, and a fallible human reviewer.
 
 The vocabulary is that of ISO/IEC 19795-1; a comparison **matches if and only
 if score >= threshold** everywhere.
@@ -19,6 +21,7 @@ from .bootstrap import (BootstrapResult, BootstrapWarning, PersonErrors, bootstr
                         draw_counts, pair_layout, percentile_interval, person_errors,
                         pooled_replicates)
 from .gallery import WatchlistOutcome, implied_fmr, p_any_false_match, watchlist
+from .leads import ReviewOutcome, binomial_tail, expected_listed, review
 from .groups import GroupMetric, by_group
 from .pairs import Pairs, mixed_pair_scores, pair_scores
 from .rates import (ErrorCurve, SortedScores, det_curve, eer, error_curve, fmr, fnmr, probit,
@@ -29,7 +32,8 @@ __all__ = ["Pairs", "pair_scores", "mixed_pair_scores", "fmr", "fnmr", "ErrorCur
            "GroupMetric", "by_group", "BootstrapResult", "BootstrapWarning", "bootstrap_by_identity",
            "percentile_interval", "draw_counts", "pair_layout", "PersonErrors", "person_errors",
            "pooled_replicates",
-           "p_any_false_match", "implied_fmr", "WatchlistOutcome", "watchlist"]
+           "p_any_false_match", "implied_fmr", "WatchlistOutcome", "watchlist",
+           "binomial_tail", "expected_listed", "ReviewOutcome", "review"]
 
 
 

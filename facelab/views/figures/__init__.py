@@ -2,7 +2,7 @@
 
 ``faces``: grids of faces and detector boxes; ``scores``: score histograms and
 error rates against the threshold; ``det``: the DET plot; ``search``: 1:N
-search figures and the ACLU replay; ``groups``: chapter 4's figures by group;
+search figures and the ACLU replay; ``leads``: chapter 9's candidate lists; ``groups``: chapter 4's figures by group;
 ``timeline``: dated events.
 """
 
@@ -19,6 +19,7 @@ from .groups import (
                      plot_ratio_vs_share,
 )
 from .scores import plot_error_rates, score_histograms
+from .leads import plot_candidate_lists, plot_top_scores
 from .search import plot_p_any, plot_pairs, plot_replay
 from .timeline import timeline
 
@@ -26,7 +27,7 @@ __all__ = ["show_faces", "draw_boxes", "score_histograms", "plot_error_rates", "
            "plot_det", "plot_p_any", "plot_replay", "plot_pairs", "plot_rates_vs_share",
            "plot_ratio_vs_share", "plot_group_histograms", "plot_group_det",
            "plot_impostor_tails", "plot_compositions", "plot_gender_shades", "plot_fmr_bars",
-           "timeline"]
+           "timeline", "plot_candidate_lists", "plot_top_scores"]
 
 
 
