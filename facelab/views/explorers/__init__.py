@@ -1,4 +1,4 @@
-"""Live explorers: threshold and watchlist controls that work without a kernel.
+"""Live explorers: threshold, watchlist and review controls that work without a kernel.
 
 On the book's static website an ipywidgets slider is a dead snapshot: it moves,
 but nothing recomputes. The explorers here do the arithmetic *in the browser*.
@@ -20,7 +20,12 @@ starting threshold, with the controls disabled and a note saying why.
 :func:`watchlist_explorer`
     One probe searched against a gallery of *N* people who are not the probe:
     how many probes get at least one false match, simulated and by formula.
-:func:`explorer_numbers`, :func:`watchlist_numbers`
+:func:`review_explorer`
+    Searches of people who are *not* in the gallery: a threshold, a gallery
+    of N, a candidate list of up to k and a fallible reviewer, and how often
+    an innocent stranger is put forward (the arithmetic of
+    :func:`facelab.evaluation.leads.review`, ported to ``static/review.js``).
+:func:`explorer_numbers`, :func:`watchlist_numbers`, :func:`review_numbers`
     The same numbers computed in Python, as the exact strings the page shows.
     Tests compare the page with these; a chapter can quote them.
 
@@ -33,6 +38,10 @@ Conventions (the book's)
 * Watchlist: ``P(at least one false match) = 1 - (1 - FMR)**N``, computed as
   ``-expm1(N * log1p(-FMR))`` (Python ``math``, JavaScript ``Math``), and the
   expected number of probes with one is ``n_probes * P``.
+* Review: the FMR at the threshold is counted as above; the candidate list and
+  the reviewer follow :func:`facelab.evaluation.leads.review`. When no
+  impostor pair reaches the threshold the page says so and also shows the
+  numbers at the 95% upper bound ``1 - 0.05**(1/n_impostor)``.
 
 Quantisation (what is embedded)
 -------------------------------
@@ -93,9 +102,11 @@ Files
 -----
 ``_common.py`` (validation, quantisation, typed thresholds, number formats,
 ids), ``_html.py`` (the static files, palettes, shared HTML), ``threshold.py``,
-``watchlist.py``; ``static/explorer.css``, ``static/core.js`` (pure helpers,
-each with its Python twin), ``static/page.js`` (DOM glue), ``static/threshold.js``,
-``static/watchlist.js``. The files are inlined into each output, so the
+``watchlist.py``, ``review.py``; ``static/explorer.css``, ``static/core.js`` (pure
+helpers, each with its Python twin), ``static/page.js`` (DOM glue),
+``static/threshold.js``, ``static/watchlist.js``, ``static/review.js`` (the
+review arithmetic of :mod:`facelab.evaluation.leads`, line for line, and its
+DOM glue). The files are inlined into each output, so the
 output stays one self-contained block.
 
 Inside Jupyter, every input carries ``data-lm-suppress-shortcuts="true"`` and
@@ -106,6 +117,7 @@ commits the typed value.
 from ._common import SCORE_STEP, quantise_scores
 from ._html import palettes
 from .threshold import ThresholdExplorer, explorer_numbers, threshold_explorer
+from .review import ReviewExplorer, review_explorer, review_numbers
 from .watchlist import (
     WatchlistExplorer,
     gallery_max_scores,
@@ -119,10 +131,13 @@ __all__ = [
     "gallery_max_scores",
     "explorer_numbers",
     "watchlist_numbers",
+    "review_numbers",
     "threshold_explorer",
     "watchlist_explorer",
+    "review_explorer",
     "ThresholdExplorer",
     "WatchlistExplorer",
+    "ReviewExplorer",
     "palettes",
 ]
 

@@ -24,8 +24,9 @@ _PACKAGE = "facelab.views.explorers"
 SCRIPT_FILES = {
     "threshold": ("core.js", "page.js", "threshold.js"),
     "watchlist": ("core.js", "page.js", "watchlist.js"),
+    "review": ("core.js", "page.js", "review.js"),
 }
-_MOUNT = {"threshold": "mountThreshold", "watchlist": "mountWatchlist"}
+_MOUNT = {"threshold": "mountThreshold", "watchlist": "mountWatchlist", "review": "mountReview"}
 
 
 # --------------------------------------------------------------------------
