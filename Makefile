@@ -68,7 +68,7 @@ test: setup chromium
 	$(BIN)/python -m pytest
 
 check: setup
-	$(BIN)/python -m pytest -q -m "not book and not browser and not exercises"
+	$(BIN)/python -m pytest -q -m "not book and not browser and not exercises and not slow"
 	node --test tests/js/
 
 # Not part of `make test`: it installs from the package registry (about 1-2 min per Python

@@ -58,6 +58,7 @@ difference the evaluation finds was learned.
 
 from __future__ import annotations
 
+from .decompose import ARMS, ArmResult, Decomposition, decompose
 from .measure import (
                        GroupEvaluation,
                        Pooled,
@@ -92,6 +93,10 @@ __all__ = [
     "Sweep",
     "CompositionCache",
     "per_group_thresholds",
+    "ARMS",
+    "ArmResult",
+    "Decomposition",
+    "decompose",
 ]
 
 

@@ -15,7 +15,7 @@ from ...evaluation.groups import GroupMetric, by_group
 from ...evaluation.pairs import pair_scores
 from ...evaluation.rates import SortedScores, threshold_for_fmr
 from .training import (GROUPS, _check_counts, _check_groups, _check_rate, _groups_label, held_out)
-from ..._validation import check_int, check_threshold
+from ..._validation import check_choice, check_int, check_threshold
 
 
 __all__ = ["GroupEvaluation", "evaluate_by_group", "Pooled", "pool", "per_group_thresholds"]
@@ -279,10 +279,28 @@ def _split_blocks(counts: dict, block: int) -> dict[str, list[int]]:
     return out
 
 
+#: The origins :func:`evaluate_by_group` can centre embeddings on.
+CENTRINGS = ("training", "deployment", "group")
+
+
+def _recentre(emb: np.ndarray, group: np.ndarray, centring: str) -> np.ndarray:
+    """Shift embeddings so that the chosen population's mean is the origin."""
+    if centring == "training":
+        return emb
+    out = np.array(emb, dtype=np.float64)
+    if centring == "deployment":
+        out -= out.mean(axis=0)
+    else:
+        for g in np.unique(group):
+            rows = group == g
+            out[rows] -= out[rows].mean(axis=0)
+    return out.astype(emb.dtype, copy=False)
+
+
 def evaluate_by_group(model, n_test_per_group=2400, photos: int = 2, seed: int = 0,
                       groups=None, threshold: float | None = None, target_fmr: float = 0.001,
                       block: int = 600, n_boot: int = 1000, confidence: float = 0.95,
-                      boot_seed: int = 0) -> GroupEvaluation:
+                      boot_seed: int = 0, centring: str = "training") -> GroupEvaluation:
     """Score held-out people of both groups and measure errors by group.
 
     Parameters
@@ -310,11 +328,20 @@ def evaluate_by_group(model, n_test_per_group=2400, photos: int = 2, seed: int =
         Bootstrap replicates for the intervals (computed when first asked for).
     confidence : float in (0, 1), default 0.95
     boot_seed : int, default 0
+    centring : {"training", "deployment", "group"}, default "training"
+        Where the embedding's origin sits before cosines are taken.
+        ``"training"``: as the matcher was built, at its training people's
+        mean (mostly A when B is rare). ``"deployment"``: re-centred on the
+        mean embedding of the held-out people of both groups, the population
+        the system meets. ``"group"``: each group re-centred on its own mean,
+        which needs the group label of every photo (chapter 4 uses it only
+        to measure how much of a gap centring carries, not as a remedy).
 
     Returns
     -------
     GroupEvaluation
     """
+    centring = check_choice(centring, "centring", CENTRINGS)
     if not hasattr(model, "transform"):
         raise ValueError(f"model: must be a fitted embedding with a transform() method, "
                          f"got {type(model).__name__}.")
@@ -332,6 +359,7 @@ def evaluate_by_group(model, n_test_per_group=2400, photos: int = 2, seed: int =
     images = faces.images
     emb = model.transform(images.reshape(len(images), -1))
     del images
+    emb = _recentre(emb, faces.group, centring)
     first = {"A": 0, "B": counts["A"]}  # first person of each group
     scores = {g: [] for g in GROUPS}
     done = {g: 0 for g in GROUPS}

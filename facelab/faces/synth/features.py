@@ -350,6 +350,31 @@ def control_groups() -> dict[str, GroupSpec]:
     return {"A": GroupSpec("A", mean, sd), "B": GroupSpec("B", mean, sd)}
 
 
+def offset_only_groups() -> dict[str, GroupSpec]:
+    """Chapter 4's decomposition: the default groups' offset, without their spreads.
+
+    Group B's average face is shifted from A's exactly as in
+    :func:`default_groups`, but both groups vary on every feature as much as
+    the control's people do (the root-mean-square of the default spreads), so
+    the only difference between the groups is where their average face sits.
+    """
+    a, b = default_groups().values()
+    sd = control_groups()["A"].std
+    return {"A": GroupSpec("A", a.mean.copy(), sd.copy()), "B": GroupSpec("B", b.mean.copy(), sd.copy())}
+
+
+def spread_only_groups() -> dict[str, GroupSpec]:
+    """Chapter 4's decomposition: the default groups' spreads, without their offset.
+
+    Each group varies on the features it varies on in :func:`default_groups`,
+    but both average faces are the same, so the only difference between the
+    groups is *which* features tell their members apart.
+    """
+    a, b = default_groups().values()
+    zero = np.zeros(N_FEATURES)
+    return {"A": GroupSpec("A", zero.copy(), a.std.copy()), "B": GroupSpec("B", zero.copy(), b.std.copy())}
+
+
 def feature_table() -> list[dict]:
     """The feature table as rows (name, meaning, base, per_sd, unit)."""
     return [dict(feature=f.name, meaning=f.meaning, base=f.base, per_sd=f.per_sd, unit=f.unit)
