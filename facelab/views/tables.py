@@ -8,7 +8,21 @@ from ..sources.facts import fact
 from ..sources.law import _COLUMNS, ISSUES, SCOPES
 from .format import interval
 
-__all__ = ["markdown_table", "claims_table", "rules_table", "fines_table", "error_table"]
+__all__ = ["markdown_table", "cite", "claims_table", "rules_table", "fines_table", "error_table"]
+
+
+def cite(keys) -> str:
+    """A MyST citation of one or more ``references.bib`` keys, for a table cell.
+
+    ``keys`` is a key, a sequence of keys, or keys joined by ``;`` (as the
+    book's data files store them): ``cite("a;b")`` gives ``{cite:p}`a,b```.
+    """
+    if isinstance(keys, str):
+        keys = keys.split(";")
+    keys = [k.strip() for k in keys]
+    if not keys or not all(k and k.replace("_", "").isalnum() for k in keys):
+        raise ValueError(f"keys: expected bibliography keys (letters, digits, _), got {keys!r}.")
+    return "{cite:p}" + "`" + ",".join(keys) + "`"
 
 
 def markdown_table(header, rows) -> "IPython.display.Markdown":  # noqa: F821
