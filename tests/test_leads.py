@@ -134,3 +134,16 @@ def test_list_arguments_are_checked(fisher_lists):
     with pytest.raises(ValueError, match="^model:"):
         candidate_lists("arcface")
     assert math.isfinite(absent.mean_listed(80, 10))
+
+
+def test_arrest_cards_cite_every_source():
+    from facelab.faces import read_csv
+    from facelab.views import tables
+
+    text = tables.arrest_cards(read_csv("arrests.csv")).data
+    assert text.count("**") == 10 and "held 30 hours" in text
+    assert "{cite:p}`hill2020wrongfully,aclu2024williams,williams2024settlement`" in text
+    with pytest.raises(ValueError, match="^rows:"):
+        tables.arrest_cards([])
+    with pytest.raises(ValueError, match="^keys:"):
+        tables.cite("not a key!")

@@ -8,7 +8,7 @@ from ..sources.facts import fact
 from ..sources.law import _COLUMNS, ISSUES, SCOPES
 from .format import interval
 
-__all__ = ["markdown_table", "cite", "claims_table", "rules_table", "fines_table", "error_table"]
+__all__ = ["markdown_table", "cite", "arrest_cards", "claims_table", "rules_table", "fines_table", "error_table"]
 
 
 def cite(keys) -> str:
@@ -23,6 +23,31 @@ def cite(keys) -> str:
     if not keys or not all(k and k.replace("_", "").isalnum() for k in keys):
         raise ValueError(f"keys: expected bibliography keys (letters, digits, _), got {keys!r}.")
     return "{cite:p}" + "`" + ",".join(keys) + "`"
+
+
+def arrest_cards(rows) -> "IPython.display.Markdown":  # noqa: F821
+    """Chapter 9's cases, one short block each (readable on a phone and in print).
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of ``facelab/data/arrests.csv`` (``read_csv("arrests.csv")``).
+    """
+    from IPython.display import Markdown
+
+    from ..sources.facts import fact
+
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows: need at least one case (rows of arrests.csv).")
+    blocks = []
+    for r in rows:
+        blocks.append(
+            f"**{r['person']}**, {r['place']}: arrested {r['arrested']}, held {fact(r['held']).display}.\n\n"
+            f"- *The probe:* {r['probe']}.\n"
+            f"- *What the match became:* {r['lead']}.\n"
+            f"- *What followed:* {r['outcome']} {cite(r['sources'])}.")
+    return Markdown("\n\n".join(blocks))
 
 
 def markdown_table(header, rows) -> "IPython.display.Markdown":  # noqa: F821
