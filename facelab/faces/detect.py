@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_int, check_real
+
 __all__ = ["Box", "detect_faces", "crop_face"]
 
 
@@ -98,6 +100,10 @@ def crop_face(image, box: Box, size: int = 64, margin: float = 0.15) -> np.ndarr
     from skimage.transform import resize
     from skimage.util import img_as_float
 
+    if not isinstance(box, Box):
+        raise TypeError(f"box: must be a Box (from detect_faces), got {type(box).__name__} {box!r}.")
+    size = check_int(size, "size", low=8, high=1024)
+    margin = check_real(margin, "margin", low=0, high=2)
     image = img_as_float(_check_image(image))
     if image.ndim == 3:
         image = rgb2gray(image[..., :3])

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_rate
+
 __all__ = ["pct_label", "interval"]
 
 
 def pct_label(p: float) -> str:
     """0.0001 -> '0.01%', 0.5 -> '50%'."""
-    x = 100 * p
+    x = 100 * check_rate(p, "p")
+    if x == 0:
+        return "0%"
     return f"{x:.{max(0, -int(np.floor(np.log10(x))))}f}%" if x < 1 else f"{x:g}%"
 
 
@@ -23,6 +27,10 @@ def interval(estimate: float, low: float, high: float) -> str:
     Parameters
     ----------
     estimate, low, high : float
-        Rates in [0, 1].
+        Rates in [0, 1], ``low <= high`` (a percentile interval need not contain the estimate).
     """
+    estimate, low, high = (check_rate(estimate, "estimate"), check_rate(low, "low"),
+                           check_rate(high, "high"))
+    if low > high:
+        raise ValueError(f"low, high: low must not exceed high, got {low!r} and {high!r}.")
     return f"{_pct(estimate)} ({100 * low:.1f}–{100 * high:.1f})"

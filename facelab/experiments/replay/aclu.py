@@ -9,6 +9,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..._validation import check_int
 from ...evaluation.rates import SortedScores
 from ...matching.compare import cosine_similarity
 from ...matching.identification import search
@@ -223,10 +224,9 @@ class AcluReplay(_ProbeCounts):
         dict {N: ndarray of shape (n_probes,), float64}
             Ready for :func:`facelab.explorers.watchlist_explorer`.
         """
-        try:
-            sizes = sorted({int(n) for n in gallery_sizes})
-        except (TypeError, ValueError):
-            raise ValueError(f"gallery_sizes: expected integers, got {gallery_sizes!r}.") from None
+        if isinstance(gallery_sizes, (str, bytes)) or not np.iterable(gallery_sizes):
+            raise TypeError(f"gallery_sizes: expected a sequence of integers, got {gallery_sizes!r}.")
+        sizes = sorted({check_int(n, "gallery_sizes", low=1) for n in gallery_sizes})
         if not sizes or sizes[0] < 1 or sizes[-1] > self.gallery_size:
             raise ValueError(f"gallery_sizes: each N must be in [1, {self.gallery_size:,}], "
                              f"got {list(gallery_sizes)}.")
@@ -273,16 +273,24 @@ class AcluReplay(_ProbeCounts):
 
     def probe_faces(self, rows) -> np.ndarray:
         """The search photos of the given probe rows, rendered again, (n, 64, 64)."""
-        rows = np.atleast_1d(np.asarray(rows, dtype=np.int64))
+        rows = _check_rows(rows, self.n_probes, "rows")
         return np.stack([_gallery_faces(self.embedding, str(self.probe_group[r]),
                                         self.probes.index[r], self.probes.seed)[0] for r in rows])
 
     def gallery_faces(self, positions) -> np.ndarray:
         """The photos at the given gallery positions, rendered again, (n, 64, 64)."""
-        positions = np.atleast_1d(np.asarray(positions, dtype=np.int64))
+        positions = _check_rows(positions, self.gallery_size, "positions")
         return np.stack([_gallery_faces(self.embedding, str(self.gallery_group[p]),
                                         self.gallery_index[p], self.seed)[0]
                          for p in positions])
+
+
+def _check_rows(rows, n: int, name: str) -> np.ndarray:
+    """Row numbers in [0, n): no negative index (which would silently pick from the end)."""
+    values = [rows] if np.ndim(rows) == 0 else list(np.asarray(rows).ravel())
+    if not values:
+        raise ValueError(f"{name}: give at least one row number.")
+    return np.array([check_int(v, name, low=0, high=n - 1) for v in values], dtype=np.int64)
 
 
 def aclu_replay(embedding: SyntheticEmbedding | None = None, n_probes: int = 535,
