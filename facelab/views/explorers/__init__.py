@@ -25,7 +25,13 @@ starting threshold, with the controls disabled and a note saying why.
     of N, a candidate list of up to k and a fallible reviewer, and how often
     an innocent stranger is put forward (the arithmetic of
     :func:`facelab.evaluation.leads.review`, ported to ``static/review.js``).
-:func:`explorer_numbers`, :func:`watchlist_numbers`, :func:`review_numbers`
+:func:`groups_explorer`
+    Chapter 4's two groups: a training mix, the matcher as built or
+    re-centred, one threshold for everyone or one per group, and each
+    group's FMR and FNMR with the FMR ratio B/A
+    (:func:`groups_explorer_from_experiment` runs the experiment first).
+:func:`explorer_numbers`, :func:`watchlist_numbers`, :func:`review_numbers`,
+:func:`groups_numbers`
     The same numbers computed in Python, as the exact strings the page shows.
     Tests compare the page with these; a chapter can quote them.
 
@@ -102,12 +108,14 @@ Files
 -----
 ``_common.py`` (validation, quantisation, typed thresholds, number formats,
 ids), ``_html.py`` (the static files, palettes, shared HTML), ``threshold.py``,
-``watchlist.py``, ``review.py``; ``static/explorer.css``, ``static/core.js`` (pure
-helpers, each with its Python twin), ``static/page.js`` (DOM glue),
-``static/threshold.js``, ``static/watchlist.js``, ``static/review.js`` (the
-review arithmetic of :mod:`facelab.evaluation.leads`, line for line, and its
-DOM glue). The files are inlined into each output, so the
-output stays one self-contained block.
+``watchlist.py``, ``review.py``, ``groups.py``; ``static/explorer.css``,
+``static/core.js`` (pure helpers, each with its Python twin), ``static/page.js``
+(DOM glue), ``static/threshold.js``, ``static/watchlist.js``,
+``static/review.js`` (the review arithmetic of :mod:`facelab.evaluation.leads`,
+line for line, and its DOM glue), ``static/groups.js`` and ``static/groups.css``
+(the two-group explorer: its readout, its chart and DOM glue, and its few CSS
+rules of its own). The files are inlined into each output, so the output stays
+one self-contained block.
 
 Inside Jupyter, every input carries ``data-lm-suppress-shortcuts="true"`` and
 keeps its key presses from the notebook's shortcuts; Enter in the number box
@@ -118,6 +126,12 @@ from ._common import SCORE_STEP, quantise_scores
 from ._html import palettes
 from .threshold import ThresholdExplorer, explorer_numbers, threshold_explorer
 from .review import ReviewExplorer, review_explorer, review_numbers
+from .groups import (
+    GroupsExplorer,
+    groups_explorer,
+    groups_explorer_from_experiment,
+    groups_numbers,
+)
 from .watchlist import (
     WatchlistExplorer,
     gallery_max_scores,
@@ -132,12 +146,16 @@ __all__ = [
     "explorer_numbers",
     "watchlist_numbers",
     "review_numbers",
+    "groups_numbers",
     "threshold_explorer",
     "watchlist_explorer",
     "review_explorer",
+    "groups_explorer",
+    "groups_explorer_from_experiment",
     "ThresholdExplorer",
     "WatchlistExplorer",
     "ReviewExplorer",
+    "GroupsExplorer",
     "palettes",
 ]
 

@@ -25,8 +25,10 @@ SCRIPT_FILES = {
     "threshold": ("core.js", "page.js", "threshold.js"),
     "watchlist": ("core.js", "page.js", "watchlist.js"),
     "review": ("core.js", "page.js", "review.js"),
+    "groups": ("core.js", "page.js", "groups.js"),
 }
-_MOUNT = {"threshold": "mountThreshold", "watchlist": "mountWatchlist", "review": "mountReview"}
+_MOUNT = {"threshold": "mountThreshold", "watchlist": "mountWatchlist", "review": "mountReview",
+          "groups": "mountGroups"}
 
 
 # --------------------------------------------------------------------------
