@@ -347,13 +347,20 @@ def _output(output: dict, resolve: Resolver) -> dict:
     return {**output, "data": data}
 
 
+# A chapter's first cell checks the kernel (facelab.book.env): the page hides it, but in
+# Jupyter the student must see what it says, and not the build machine's own report.
+ENV_CHECK_TAG = "environment-check"
+
+
 def _collapse(cell: dict) -> None:
     """Collapse in JupyterLab what the page hides."""
     tags = set(cell.get("metadata", {}).get("tags", []))
     jupyter = {}
     if tags & {"remove-cell", "remove-input", "hide-input", "hide-cell"}:
         jupyter["source_hidden"] = True
-    if tags & {"remove-cell", "remove-output", "hide-output", "hide-cell"}:
+    if ENV_CHECK_TAG in tags:
+        cell["outputs"], cell["execution_count"] = [], None
+    elif tags & {"remove-cell", "remove-output", "hide-output", "hide-cell"}:
         jupyter["outputs_hidden"] = True
     if jupyter:
         cell["metadata"] = {**cell.get("metadata", {}), "jupyter": jupyter}

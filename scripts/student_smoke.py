@@ -1,4 +1,4 @@
-"""Install the student route in fresh virtual environments and run an exercise notebook.
+"""Install the student route in fresh virtual environments and run a chapter and an exercise.
 
 For each Python asked for (by default every CPython 3.11, 3.12 and 3.13 found on PATH or
 under pyenv), this does what the README's "For students" section tells a student to do,
@@ -10,7 +10,7 @@ in a new virtual environment under the work folder:
    never into the user's own Jupyter folders)
 4. checks that Jupyter lists the ``face-value`` kernel, that it runs the venv's Python, and
    that facelab, otter and the deep model (dlib and its model files) import;
-5. executes one exercise master notebook with that kernel through jupytext, with
+5. executes chapter 1 and one exercise master notebook with that kernel through jupytext, with
    ``SCIKIT_LEARN_DATA`` set (``--data``, else ``$SCIKIT_LEARN_DATA``, else
    ``../shared/scikit_learn_data`` beside the repository when it holds the Olivetti file;
    otherwise scikit-learn downloads the 1.4 MB file once).
@@ -39,10 +39,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VERSIONS = ("3.11", "3.12", "3.13")
 KERNEL = "face-value"
+# A chapter (its first cell glues the fact cards through MyST-NB, as every chapter does)
+# and an exercise notebook (otter's grader, the deep model).
+DEFAULT_NOTEBOOKS = ("chapters/01-retreat.md", "exercises/ex02-matching.md")
 WINDOWS = os.name == "nt"
 
 IMPORT_CHECK = r"""
-import sys, facelab, otter, jupytext, ipywidgets
+import sys, facelab, otter, jupytext, ipywidgets, myst_nb
 from facelab.matching import deep
 ok = deep.available()
 print("python", sys.version.split()[0], "facelab from", facelab.__file__, "deep model available:", ok)
@@ -124,7 +127,7 @@ def _run(step: str, cmd: list[str], log, env=None, cwd=REPO, timeout=1800) -> fl
     return time.perf_counter() - start
 
 
-def smoke(version: str, python: str, work: Path, notebook: Path, data: str | None) -> dict:
+def smoke(version: str, python: str, work: Path, notebooks: list[Path], data: str | None) -> dict:
     """Run the student route on one interpreter; return a row for the summary table."""
     venv = work / f"py{version}"
     shutil.rmtree(venv, ignore_errors=True)
@@ -142,7 +145,6 @@ def smoke(version: str, python: str, work: Path, notebook: Path, data: str | Non
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     if data:
         env["SCIKIT_LEARN_DATA"] = data
-    out_nb = venv / (notebook.stem + ".ipynb")
     t0 = time.perf_counter()
     with open(log_path, "w", encoding="utf-8") as log:
         try:
@@ -159,17 +161,22 @@ def smoke(version: str, python: str, work: Path, notebook: Path, data: str | Non
             if Path(argv0).resolve() != Path(vpy).resolve():
                 raise RuntimeError(f"kernel: {KERNEL!r} runs {argv0}, not the venv's {vpy}")
             _run("imports", [vpy, "-c", IMPORT_CHECK], log, env)
-            row["execute_s"] = _run("execute", [vpy, "-m", "jupytext", "--to", "ipynb",
-                                                "--set-kernel", KERNEL, "--execute",
-                                                str(notebook), "-o", str(out_nb)], log, env,
-                                    timeout=1200)
-            executed = json.loads(out_nb.read_text(encoding="utf-8"))
-            errors = [o for c in executed["cells"] if c["cell_type"] == "code"
-                      for o in c.get("outputs", []) if o.get("output_type") == "error"]
-            if errors:
-                raise RuntimeError(f"execute: {len(errors)} cell(s) raised")
-            if executed["metadata"].get("kernelspec", {}).get("name") != KERNEL:
-                raise RuntimeError("execute: the notebook did not run on the face-value kernel")
+            row["execute_s"] = 0.0
+            for notebook in notebooks:
+                out_nb = venv / (notebook.stem + ".ipynb")
+                row["execute_s"] += _run(f"execute {notebook.name}",
+                                         [vpy, "-m", "jupytext", "--to", "ipynb",
+                                          "--set-kernel", KERNEL, "--execute",
+                                          str(notebook), "-o", str(out_nb)], log, env,
+                                         timeout=1200)
+                executed = json.loads(out_nb.read_text(encoding="utf-8"))
+                errors = [o for c in executed["cells"] if c["cell_type"] == "code"
+                          for o in c.get("outputs", []) if o.get("output_type") == "error"]
+                if errors:
+                    raise RuntimeError(f"execute {notebook.name}: {len(errors)} cell(s) raised")
+                if executed["metadata"].get("kernelspec", {}).get("name") != KERNEL:
+                    raise RuntimeError(f"execute {notebook.name}: the notebook did not run on "
+                                       "the face-value kernel")
             row["ok"] = True
             row["result"] = "ok"
         except RuntimeError as exc:
@@ -183,8 +190,9 @@ def main(argv=None) -> int:
     parser.add_argument("--python", action="append", default=[],
                         help="an interpreter to test (repeatable); default: every 3.11-3.13 found")
     parser.add_argument("--current", action="store_true", help="test the Python running this script")
-    parser.add_argument("--notebook", default="exercises/ex02-matching.md",
-                        help="the notebook source to execute (relative to the repository)")
+    parser.add_argument("--notebook", action="append", default=[],
+                        help="a notebook source to execute (relative to the repository; "
+                             "repeatable); default: chapter 1 and exercise notebook 2")
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "fv-student-smoke"),
                         help="folder for the virtual environments and logs")
     parser.add_argument("--data", help="SCIKIT_LEARN_DATA for the notebook")
@@ -205,19 +213,20 @@ def main(argv=None) -> int:
     if not wanted:
         print("No Python 3.11-3.13 found: nothing tested.")
         return 1
-    notebook = (REPO / args.notebook).resolve()
-    if not notebook.is_file():
-        parser.error(f"--notebook {args.notebook!r} does not exist")
+    notebooks = [(REPO / name).resolve() for name in (args.notebook or DEFAULT_NOTEBOOKS)]
+    for name, notebook in zip(args.notebook or DEFAULT_NOTEBOOKS, notebooks):
+        if not notebook.is_file():
+            parser.error(f"--notebook {name!r} does not exist")
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     data = _data_dir(args.data)
-    print(f"Notebook {notebook.relative_to(REPO)}; SCIKIT_LEARN_DATA={data or '(scikit-learn default)'}; "
+    print(f"Notebooks {', '.join(str(n.relative_to(REPO)) for n in notebooks)}; SCIKIT_LEARN_DATA={data or '(scikit-learn default)'}; "
           f"work folder {work}", flush=True)
 
     rows = []
     for version, python in sorted(wanted.items()):
         print(f"Python {version} ({python}) ...", flush=True)
-        row = smoke(version, python, work, notebook, data)
+        row = smoke(version, python, work, notebooks, data)
         rows.append(row)
         print(f"  {row['result']}: install {row.get('install_s', float('nan')):.0f} s, "
               f"execute {row.get('execute_s', float('nan')):.0f} s, total {row['total_s']:.0f} s",

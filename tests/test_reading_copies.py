@@ -113,3 +113,13 @@ def test_download_button_offers_the_reading_copy(built_book):
     for chapter in CHAPTERS:
         page = (built_book / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
         assert f'href="../_notebooks/{chapter}.ipynb"' in page, chapter
+
+
+def test_the_first_cell_checks_the_students_kernel(built_book):
+    """The environment check runs first, with no stored output (not the build machine's report)
+    and its output not collapsed, so a student sees what it says."""
+    for chapter in CHAPTERS:
+        first = next(c for c in _copy(built_book, chapter)["cells"] if c["cell_type"] == "code")
+        assert "check_environment(" in first["source"], f"{chapter}: first code cell"
+        assert first["outputs"] == [] and first["execution_count"] is None, f"{chapter}: stored output"
+        assert not first["metadata"].get("jupyter", {}).get("outputs_hidden"), f"{chapter}: hidden output"
