@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -214,14 +214,16 @@ def render_search(uris, ids, embeddings, probe_row: int, gallery_rows, threshold
     truth = ids[probe_row]
     enrolled = truth in set(ids[gallery_rows].tolist())
     tags = [_face_tag(uris[probe_row], f"probe photo of person {truth}", f"probe: person {truth}")]
-    for pid, score, pos in zip(result.ids[0], result.scores[0], result.positions[0]):
+    for pid, score, pos in zip(result.ids[0], result.scores[0],
+                                result.positions[0], strict=True):
         above = score >= threshold
         mark = "✓ " if pid == truth else ""
         tags.append(_face_tag(uris[gallery_rows[pos]], f"candidate: person {pid}, score {score:.1f}",
                               f"{mark}person {pid}<br>{score:.1f}{' ALERT' if above else ''}",
                               highlight=above))
     n_alerts = int(result.n_above[0])
-    true_alert = any(p == truth and s >= threshold for p, s in zip(result.ids[0], result.scores[0]))
+    true_alert = any(p == truth and s >= threshold for p, s in zip(result.ids[0], result.scores[0],
+                                                                     strict=True))
     summary = (f"Gallery of {len(gallery_rows)} people; the probe's person is "
                f"{'enrolled' if enrolled else 'not enrolled'}. {n_alerts} alert(s) at threshold "
                f"{threshold:g}: {'the true person is among them' if true_alert else 'the true person is not among them'}"
@@ -323,9 +325,10 @@ def composition_explorer(cache: CompositionCache | None = None, share_b: float =
     """Composition and threshold sliders; per-group FMR and FNMR, and histograms.
 
     Moving the composition slider trains a matcher for that share of B (a
-    few seconds the first time, with a progress bar; cached after). Moving
-    the threshold slider re-reads the rates from sorted scores (instant) and
-    redraws the histograms.
+    few seconds the first time, with a progress bar; cached after) and keeps
+    the reader's threshold; a button sets the mix's own threshold (the one
+    that gives an overall FMR of the target). Moving the threshold slider
+    re-reads the rates from sorted scores (instant) and redraws the histograms.
 
     Parameters
     ----------
@@ -387,16 +390,26 @@ def composition_explorer(cache: CompositionCache | None = None, share_b: float =
             status.value = "scoring held-out people ..."
         state["ev"] = cache.evaluation(s, seed, groups)
         bar.value, bar.layout.visibility, status.value = 2, "hidden", ""
+        # The reader's threshold stays where they put it (a deployment keeps its setting when
+        # its training data change); the button sets the new mix's own threshold.
+        redraw()
+
+    def to_mix_threshold(_=None):
         t = round(state["ev"].threshold, 1)
         if thr.value != t:
             thr.value = t  # triggers redraw
         else:
             redraw()
 
+    reset = w.Button(description="this mix's threshold",
+                     tooltip="set the threshold that gives this mix an overall FMR of the target",
+                     layout=w.Layout(width="auto"))
     comp.observe(retrain, names="value")
     thr.observe(redraw, names="value")
+    reset.on_click(to_mix_threshold)
     redraw()
-    box = w.VBox([comp, w.HBox([bar, status]), thr, numbers, plot])
+    box = w.VBox([comp, w.HBox([bar, status]), w.HBox([thr, reset]), numbers, plot])
+    box.state, box.to_mix_threshold = state, to_mix_threshold  # for tests and benchmarks
     box.redraw = redraw  # for benchmarks
     fig = _explorer_figure(ev, ev.threshold)
     r = ev.rates_at(ev.threshold)
