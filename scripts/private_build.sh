@@ -21,5 +21,7 @@ PY
 export SCIKIT_LEARN_DATA=${SCIKIT_LEARN_DATA:-$(cd "$root/.." && pwd)/shared/scikit_learn_data}
 cd "$root"
 "$root/.venv/bin/python" scripts/cache_guard.py "$out/jupyter_cache"
+# Execute the uncached chapters two at a time first; the build then only reads the cache.
+"$root/.venv/bin/python" scripts/execute_parallel.py . --config "$out/_config.yml" --path-output "$out"
 exec "$root/.venv/bin/jupyter-book" build . --builder html -W --keep-going \
   --config "$out/_config.yml" --path-output "$out"
