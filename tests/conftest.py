@@ -31,6 +31,22 @@ def olivetti():
 
 
 @pytest.fixture(scope="session")
+def exercise_dist(tmp_path_factory) -> Path:
+    """The exercise editions (student, autograder) of the masters chosen by ``FV_EXERCISES``.
+
+    Built once per session into a temporary folder (``exercises/dist`` is left
+    alone), without grading inside otter assign; shared by test_exercises.py and
+    test_exercise_feedback.py.
+    """
+    from .exercise_support import NAMES, ex, pool_size
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    dist = tmp_path_factory.mktemp("dist")
+    ex.build(NAMES, run_tests=False, jobs=pool_size(), dist=dist)
+    return dist
+
+
+@pytest.fixture(scope="session")
 def built_book() -> Path:
     """Build the student edition once per session with warnings as errors.
 
@@ -46,6 +62,15 @@ def built_book() -> Path:
     jb = Path(sys.executable).with_name("jupyter-book")
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     subprocess.run([sys.executable, str(ROOT / "scripts" / "cache_guard.py")], check=True)
+    # As `make book` does: execute the uncached chapters two at a time into the cache first.
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "execute_parallel.py"), str(ROOT)],
+        cwd=ROOT, capture_output=True, text=True, env=env,
+    )
+    if proc.returncode != 0:
+        _BUILD_FAILURE = (f"scripts/execute_parallel.py failed (exit {proc.returncode}):\n"
+                          + (proc.stdout + proc.stderr)[-3000:])
+        pytest.fail(_BUILD_FAILURE, pytrace=False)
     proc = subprocess.run(
         [str(jb), "build", str(ROOT), "--builder", "html", "-W", "--keep-going"],
         cwd=ROOT, capture_output=True, text=True, env=env,

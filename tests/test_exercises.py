@@ -20,12 +20,9 @@ All tests carry the ``exercises`` marker: ``pytest -m "not exercises"`` skips th
 
 from __future__ import annotations
 
-import ast
-import importlib.util
 import json
 import os
 import shutil
-import sys
 import traceback
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -35,27 +32,20 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "exercise_fixtures"
+from .exercise_support import (
+    FIXTURES,
+    NAMES,
+    answer_cells,
+    bindings,
+    ex,
+    execute,
+    pool_size,
+    questions,
+    submission,
+    wrong_answers,
+)
 
-_spec = importlib.util.spec_from_file_location("fv_exercises", ROOT / "scripts" / "exercises.py")
-ex = importlib.util.module_from_spec(_spec)
-sys.modules["fv_exercises"] = ex
-_spec.loader.exec_module(ex)
-
-# FV_EXERCISES=ex05-masks,ex06-provenance limits the run to those masters (for authors).
-_ONLY = [n for n in os.environ.get("FV_EXERCISES", "").split(",") if n]
-NAMES = [n for n in ex.masters() if not _ONLY or n in _ONLY]
 pytestmark = pytest.mark.exercises
-
-KERNEL = "python3"
-TIMEOUT = 300  # seconds per cell; each master runs in well under 20 s
-
-
-def wrong_answers(name: str) -> dict[str, list[dict]]:
-    """``{question: [{"why": ..., "code": ...}, ...]}`` from the fixture file."""
-    path = FIXTURES / f"{name}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 WRONG = [(name, q, i) for name in NAMES for q, answers in wrong_answers(name).items()
@@ -63,41 +53,8 @@ WRONG = [(name, q, i) for name in NAMES for q, answers in wrong_answers(name).it
 
 
 # --------------------------------------------------------------------------
-# Notebook helpers (run in worker processes: module-level and picklable)
+# Work for the pool (module-level and picklable; helpers in exercise_support.py)
 # --------------------------------------------------------------------------
-
-def answer_cells(nb) -> dict[str, int]:
-    """Index of each autograded question's answer cell: the code cell just before its check."""
-    out, last = {}, None
-    for i, cell in enumerate(nb.cells):
-        tags = cell.metadata.get("tags", [])
-        if cell.cell_type == "code" and ({"otter_answer_cell", "otter_assign_solution_cell"} & set(tags)):
-            last = i
-        src = cell.source.strip()
-        if cell.cell_type == "code" and src.startswith("grader.check(") and last is not None:
-            out[src.split('"')[1]] = last
-            last = None
-    return out
-
-
-def questions(nb) -> list[str]:
-    """Autograded questions, from the tests stored in a notebook's otter metadata."""
-    return list(nb.metadata.get("otter", {}).get("tests", {}))
-
-
-def execute(path: Path, cwd: Path, extra: str | None = None) -> str:
-    """Run a notebook top to bottom in a fresh kernel; return the last cell's stdout."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    if extra:
-        nb.cells.append(nbformat.v4.new_code_cell(extra))
-    NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
-    if not extra:
-        return ""
-    return "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
-
 
 def run_job(job: tuple) -> tuple[str, object]:
     """One unit of work for the pool; returns ("ok", value) or ("error", traceback)."""
@@ -125,25 +82,6 @@ def run_job(job: tuple) -> tuple[str, object]:
         return "error", traceback.format_exc()
 
 
-def submission(dist: Path, name: str, folder: Path, replace: dict[str, str] | None = None) -> Path:
-    """The student edition with the reference answers typed in, then ``replace`` applied.
-
-    Written to ``folder/NAME.ipynb`` (otter expects one notebook per submission).
-    """
-    student = nbformat.read(dist / name / "student" / f"{name}.ipynb", as_version=4)
-    solved = nbformat.read(dist / name / "autograder" / f"{name}.ipynb", as_version=4)
-    s_cells, a_cells = answer_cells(student), answer_cells(solved)
-    assert set(s_cells) == set(a_cells) == set(questions(solved)), (s_cells, a_cells)
-    for q, i in s_cells.items():
-        student.cells[i].source = solved.cells[a_cells[q]].source
-    for q, code in (replace or {}).items():
-        student.cells[s_cells[q]].source = code
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.ipynb"
-    nbformat.write(student, path)
-    return path
-
-
 # --------------------------------------------------------------------------
 # Which wrong answers can share a graded notebook
 # --------------------------------------------------------------------------
@@ -156,53 +94,6 @@ def submission(dist: Path, name: str, folder: Path, replace: dict[str, str] | No
 # directly or through the cells in between. That is decided from the code
 # below (names assigned, or mutated in place, and names read); a question that
 # fails it has each wrong answer graded alone.
-
-_MUTATORS = {"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-             "update", "setdefault", "popitem", "add", "discard", "fill", "resize",
-             "setflags", "put", "itemset", "partition", "shuffle", "__setitem__"}
-
-
-def bindings(code: str) -> tuple[set[str], set[str]]:
-    """(names written, names read) by a cell; in-place mutation counts as writing."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    tree = ast.parse(TransformerManager().transform_cell(code))
-    local_nodes, local_names = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            for gen in node.generators:
-                for n in ast.walk(gen.target):
-                    if isinstance(n, ast.Name):
-                        local_nodes.add(id(n))
-                        local_names.add(n.id)
-        elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
-            local_names |= {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
-
-    def base(node):
-        while isinstance(node, (ast.Subscript, ast.Attribute)):
-            node = node.value
-        return node.id if isinstance(node, ast.Name) else None
-
-    written, read = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, (ast.Store, ast.Del)):
-                if id(node) not in local_nodes:
-                    written.add(node.id)
-            elif node.id not in local_names:
-                read.add(node.id)
-        elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            written.add(base(node))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in _MUTATORS:
-            written.add(base(node.func.value))
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            written |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            written.add(node.name)
-    written.discard(None)
-    return written, read
-
 
 def _test_code(case: dict) -> str:
     """The Python source of one OK-format (doctest) test case."""
@@ -256,19 +147,18 @@ def plan(dist: Path, name: str) -> list[dict[str, int]]:
 # --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def results(tmp_path_factory):
-    """Build all editions into a temporary folder, then run every job.
+def results(exercise_dist, tmp_path_factory):
+    """Run every job on the editions built once per session (``exercise_dist``, conftest.py).
 
     Returns ``{job key: (status, value)}`` plus ``"dist"`` (the built
     editions) and ``"plans"`` (which wrong answers each graded notebook holds).
     """
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    jobs_n = int(os.environ.get("FV_EXERCISE_JOBS", min(2, os.cpu_count() or 1)))
-    dist = tmp_path_factory.mktemp("dist")
-    # No grading inside otter assign: test_autograder_gives_full_marks_to_reference
+    jobs_n = pool_size()
+    # Built without grading inside otter assign: test_autograder_gives_full_marks_to_reference
     # grades the reference answers with the same autograder zip.
-    ex.build(NAMES, run_tests=False, jobs=jobs_n, dist=dist)
+    dist = exercise_dist
 
     base = tmp_path_factory.mktemp("runs")
     jobs: dict[tuple, tuple] = {}
