@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # Pages Sphinx writes that are not the book's content.
-SKIP = {"genindex.html", "search.html"}
+SKIP = {"genindex.html", "search.html", "py-modindex.html"}
 
 
 def pages(html_root: Path) -> list[Path]:

@@ -24,11 +24,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-backgroun
          "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 # Console messages we accept, each from code that is not ours.
+# (sphinx-thebe's doubled config script and pydata-sphinx-theme's empty theme mode
+# no longer log anything: _ext/fv_page_fixes.py fixes both, and this test checks it.)
 ALLOWED_CONSOLE = [
-    # sphinx-thebe 0.3.1 under Sphinx 7.4 writes its config script twice.
-    re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
-    # pydata-sphinx-theme reads an empty theme mode before its default is set.
-    re.compile(r"Got invalid theme mode"),
     # ajv (inside the ipywidgets manager) warns about its own schemas.
     re.compile(r"strict mode"),
 ]
@@ -59,18 +57,27 @@ def site(built_book):
         yield url
 
 
-def visit(browser, url):
-    """Load a page; return what it requested, logged and showed."""
-    context = browser.new_context()
+def visit(browser, url, **context_options):
+    """Load a page; return what it requested, logged and showed.
+
+    ``context_options`` go to ``browser.new_context`` (e.g. a phone's ``viewport``).
+    """
+    context = browser.new_context(**context_options)
     page = context.new_page()
     requests, console = [], []
     page.on("request", lambda r: requests.append(r.url))
     # Name the file behind a failed load (the console only says "404").
     page.on("response", lambda r: r.status >= 400 and console.append(
         ("error", f"HTTP {r.status} for {r.url}")))
+    # A request that got no response at all (refused, blocked, aborted).
+    page.on("requestfailed", lambda r: console.append(
+        ("error", f"request failed: {r.url} ({r.failure})")))
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
     page.goto(url, wait_until="networkidle")
+    if page.url != url:  # a page that redirects (the root page) aborts what it started loading
+        console[:] = [(kind, text) for kind, text in console
+                      if not (text.startswith("request failed:") and "ERR_ABORTED" in text)]
     # MathJax typesets asynchronously; wait for it when the page has math.
     if page.locator(".math").count():
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
@@ -79,10 +86,18 @@ def visit(browser, url):
     return context, page, requests, console
 
 
+# Sphinx's own pages, which pages() leaves out, loaded as a reader uses them.
+SPHINX_PAGES = ["search.html?q=threshold", "genindex.html"]
+
+
 def test_every_page_stays_on_site_and_is_clean(browser, site, built_book):
+    """Every page, the search page with results and the index: no request leaves
+    the site, none fails or gets an HTTP error, the console shows no error and no
+    uncaught exception (beyond ALLOWED_CONSOLE), every image loads and has real alt
+    text, and math is typeset."""
     problems = []
-    for rel in pages(built_book):
-        context, page, requests, console = visit(browser, f"{site}/{rel.as_posix()}")
+    for rel in [p.as_posix() for p in pages(built_book)] + SPHINX_PAGES:
+        context, page, requests, console = visit(browser, f"{site}/{rel}")
         host = urlparse(site).netloc
         for url in requests:
             parsed = urlparse(url)
@@ -214,3 +229,235 @@ def test_theme_icons_draw_without_fontawesome_js(browser, site, built_book):
              if content in ("none", "normal", '""') or "Font Awesome" not in family or width == 0]
     assert not blank, f"icons drawn blank: {blank}"
     assert loaded, "the Font Awesome webfont did not load"
+
+
+def _chapters(built_book) -> list[str]:
+    return [p.as_posix() for p in pages(built_book) if p.parts[0] == "chapters"]
+
+
+# ---------------------------------------------------------------- search
+
+def _search(browser, site, query):
+    context, page, _, console = visit(browser, f"{site}/search.html?q={query}")
+    page.wait_for_function("""() => {
+        const s = document.querySelector("#search-results .search-summary");
+        return s && /finished|did not match/i.test(s.textContent); }""", timeout=20000)
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a",
+                                      "els => els.map(e => e.getAttribute('href'))")
+    return context, page, hrefs, console
+
+
+def test_search_finds_a_number(browser, site, built_book):
+    """Searching "28" finds chapter 3 ("Thresholds and the 28 members of Congress")
+    among its first results: Sphinx's search page used to drop digit-only terms."""
+    context, page, hrefs, _ = _search(browser, site, "28")
+    context.close()
+    assert any("chapters/03-thresholds.html" in h for h in hrefs[:3]), f"results: {hrefs[:10]}"
+
+
+def test_search_icon_leaves_the_query_readable(browser, site, built_book):
+    """In the search page's box and in the Ctrl+K dialog, the query's text starts to
+    the right of the magnifying glass, not under it."""
+    problems = []
+    measure = """form => { const icon = form.querySelector(".fa-magnifying-glass");
+        const input = form.querySelector("input[type=search]");
+        const r = icon.getBoundingClientRect(), i = input.getBoundingClientRect();
+        const pad = parseFloat(getComputedStyle(input).paddingLeft);
+        return [r.right, i.left + pad, r.width]; }"""
+    context, page, _, _ = _search(browser, site, "28")
+    icon_right, text_left, width = page.eval_on_selector(".bd-search-container form.bd-search",
+                                                         measure)
+    context.close()
+    if width == 0 or icon_right > text_left:
+        problems.append(f"search page: icon ends at {icon_right:.1f}px, "
+                        f"text starts at {text_left:.1f}px")
+    context, page, _, _ = visit(browser, f"{site}/intro.html")
+    page.keyboard.press("Control+k")
+    page.wait_for_selector("#pst-search-dialog[open] form.bd-search input", state="visible")
+    icon_right, text_left, width = page.eval_on_selector("#pst-search-dialog form.bd-search",
+                                                         measure)
+    context.close()
+    if width == 0 or icon_right > text_left:
+        problems.append(f"search dialog: icon ends at {icon_right:.1f}px, "
+                        f"text starts at {text_left:.1f}px")
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------- print
+
+# Page furniture that has no place on paper.
+PRINT_HIDDEN = [".bd-header", ".bd-sidebar-primary", ".bd-sidebar-secondary", ".header-article",
+                ".prev-next-area", ".bd-footer", "button", ".search-button-field"]
+# What a page break must not cut in two.
+PRINT_WHOLE = ["div.cell", "div.highlight", "figure", "div.cell_output img", "div.math"]
+
+
+def test_printed_chapter_starts_with_its_title(browser, site, built_book):
+    """Printed (page.pdf(), A4), each chapter's first page holds its title and text; under
+    print media no header, sidebar, navigation or button is laid out; code cells and
+    figures are not split; and every closed <details> (the explorers' tables) is open
+    while printing and closed again afterwards."""
+    from .pdf_text import page_texts, squeeze
+
+    problems = []
+    for rel in _chapters(built_book):
+        context, page, _, _ = visit(browser, f"{site}/{rel}")
+        title, first = page.evaluate("""() => { const h = document.querySelector("article h1");
+            const c = h.cloneNode(true); c.querySelectorAll(".headerlink").forEach(a => a.remove());
+            const p = Array.from(document.querySelectorAll("article p"))
+                .map(e => e.textContent.trim()).find(s => s.length >= 40);
+            return [c.textContent, p || ""]; }""")
+        # Registered after face-value.js's own listener, so it sees what printing shows.
+        page.evaluate("""() => { window.fvPrint = {closed: []};
+            window.fvPrint.before = document.querySelectorAll("article details:not([open])").length;
+            addEventListener("beforeprint", () => { window.fvPrint.closed = Array.from(
+                document.querySelectorAll(
+                    "article details:not([open]):not(.hide):not(.toggle-details)"))
+                .map(d => d.textContent.trim().slice(0, 60)); }); }""")
+        texts = page_texts(page.pdf(format="A4"))
+        state = page.evaluate("""() => Object.assign(window.fvPrint,
+            {after: document.querySelectorAll("article details:not([open])").length})""")
+        if not texts or squeeze(title)[:30] not in squeeze(texts[0]):
+            problems.append(f"{rel}: page 1 of {len(texts)} does not start the chapter "
+                            f"({title.strip()[:40]!r}); "
+                            f"it shows {texts[0][:120] if texts else ''!r}")
+        elif squeeze(first)[:40] not in squeeze(texts[0]):
+            problems.append(f"{rel}: page 1 has the title but not the text after it "
+                            f"({first[:40]!r}): {texts[0][:200]!r}")
+        if state["closed"]:
+            problems.append(f"{rel}: closed while printing: {state['closed'][:3]}")
+        if state["after"] != state["before"]:
+            problems.append(f"{rel}: {state['before']} closed <details> before printing, "
+                            f"{state['after']} after")
+        page.emulate_media(media="print")
+        shown = page.evaluate("""sels => sels.filter(s => Array.from(document.querySelectorAll(s))
+            .some(e => e.getClientRects().length > 0
+                       && getComputedStyle(e).visibility !== "hidden"))""", PRINT_HIDDEN)
+        if shown:
+            problems.append(f"{rel}: printed with {shown}")
+        split = page.evaluate("""sels => sels.filter(
+            s => Array.from(document.querySelectorAll("article " + s))
+                .some(e => getComputedStyle(e).breakInside !== "avoid"))""", PRINT_WHOLE)
+        if split:
+            problems.append(f"{rel}: may be split across pages when printed: {split}")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- phones
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True,
+         "has_touch": True}
+MIN_TEXT_PX = 9  # the smallest text a page may show, in CSS pixels
+
+
+def _figure_text_px() -> float:
+    """The book's figure font size at a figure's natural size, in CSS pixels."""
+    import matplotlib
+
+    from facelab.views import style
+
+    with matplotlib.rc_context():
+        style.apply()
+        return matplotlib.rcParams["font.size"] * matplotlib.rcParams["figure.dpi"] / 72
+
+
+# Elements whose content may overflow them out of sight by design.
+CLIP_EXEMPT = ("mjx-assistive-mml, .fv-sr, .visually-hidden, .sr-only, .skip-link, "
+               ".bd-sidebar-primary, .bd-sidebar-secondary")
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_phone_width_figures_equations_and_nothing_clipped(browser, site, built_book, mode):
+    """At 390 px, in light and dark mode (which pads figures): every figure's text is at
+    least MIN_TEXT_PX tall (displayed width / natural width x the figure font size); a
+    figure or equation wider than the column scrolls inside its own box and shows a
+    shadow where there is more; no other element cuts its content off; and the page
+    itself does not scroll sideways."""
+    text_px = _figure_text_px()
+    problems = []
+    for rel in _chapters(built_book):
+        context, page, _, _ = visit(browser, f"{site}/{rel}", **PHONE)
+        if mode == "dark":
+            page.evaluate("""() => { document.documentElement.dataset.mode = "dark";
+                                     document.documentElement.dataset.theme = "dark"; }""")
+        page.wait_for_timeout(300)  # face-value.js frames figures and equations on load
+        report = page.evaluate("""([textPx, minPx, exempt]) => {
+            const out = [];
+            const cue = (el, box) => {
+                const frame = el.closest(".fv-scroll-frame");
+                const ox = getComputedStyle(box).overflowX;
+                if (!["auto", "scroll"].includes(ox)) return `overflow-x ${ox}`;
+                if (!frame || !frame.classList.contains("fv-more-right")) return "no scroll cue";
+                const after = getComputedStyle(frame, "::after");
+                if (after.content === "none" || parseFloat(after.opacity) < 0.5) {
+                    return "scroll cue not shown";
+                }
+                return "";
+            };
+            const figures = "article .cell_output img, article figure img";
+            document.querySelectorAll(figures).forEach(img => {
+                if (!img.naturalWidth) return;
+                const cs = getComputedStyle(img);
+                const shown = img.getBoundingClientRect().width;  // the picture, without padding:
+                const sides = ["paddingLeft", "paddingRight",
+                               "borderLeftWidth", "borderRightWidth"];
+                const inner = shown - sides.reduce((sum, k) => sum + parseFloat(cs[k]), 0);
+                const px = inner / img.naturalWidth * textPx;
+                const src = img.getAttribute("src").slice(0, 80);
+                if (px < minPx - 0.01) out.push(`figure ${src}: text ${px.toFixed(1)}px`);
+                const box = img.closest(".fv-scroll-box");
+                if (box && box.scrollWidth > box.clientWidth + 1) {
+                    const bad = cue(img, box);
+                    if (bad) out.push(`figure ${src} overflows: ${bad}`);
+                } else if (!box && shown > img.parentElement.clientWidth + 1) {
+                    out.push(`figure ${src} overflows its box with no scroll box`);
+                }
+            });
+            document.querySelectorAll("article div.math mjx-container").forEach(box => {
+                if (box.scrollWidth > box.clientWidth + 1) {
+                    const bad = cue(box, box);
+                    if (bad) out.push(`equation ${box.textContent.slice(0, 40)}: ${bad}`);
+                }
+            });
+            document.querySelectorAll("article *").forEach(el => {
+                if (el.closest(exempt)) return;
+                if (el.closest("mjx-container") && el.tagName !== "MJX-CONTAINER") return;
+                const ox = getComputedStyle(el).overflowX;
+                if ((ox === "hidden" || ox === "clip") && el.scrollWidth > el.clientWidth + 1
+                        && el.getClientRects().length) {
+                    out.push(`clipped: <${el.tagName.toLowerCase()} class="${el.className}"> `
+                             + `${el.scrollWidth}px of content in ${el.clientWidth}px`);
+                }
+            });
+            const doc = document.documentElement;
+            if (doc.scrollWidth > doc.clientWidth + 1) {
+                out.push(`the page scrolls sideways: ${doc.scrollWidth}px`);
+            }
+            return out;
+        }""", [text_px, MIN_TEXT_PX, CLIP_EXEMPT])
+        problems += [f"{rel} ({mode}): {r}" for r in report]
+        context.close()
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
+# ------------------------------------------------------------------ ARIA
+
+def test_no_deprecated_aria_roles(browser, site, built_book):
+    """axe-core's aria-deprecated-role (impact "minor", so the WCAG test above does not
+    report it) on every page and Sphinx's own pages."""
+    script = AXE.read_text(encoding="utf-8")
+    problems = []
+    for rel in [p.as_posix() for p in pages(built_book)] + SPHINX_PAGES:
+        context, page, _, _ = visit(browser, f"{site}/{rel}")
+        page.add_script_tag(content=script)
+        found = page.evaluate("""async () => {
+            const r = await axe.run(document,
+                {runOnly: {type: "rule", values: ["aria-deprecated-role"]}});
+            return r.violations.map(
+                v => [v.nodes.length, v.nodes.slice(0, 3).map(n => n.html.slice(0, 80))]);
+        }""")
+        problems += [f"{rel}: {count} element(s) with a deprecated role, e.g. {html}"
+                     for count, html in found]
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -121,3 +121,112 @@ def test_every_exercise_notebook_is_a_student_download(built_book):
         cases = [case for test in nb["metadata"]["otter"]["tests"].values()
                  for case in test["suites"][0]["cases"]]
         assert cases and not any(case.get("hidden") for case in cases), f"{name}: hidden tests in the download"
+
+
+def _search_index(built_book) -> dict:
+    import json
+
+    text = (built_book / "searchindex.js").read_text(encoding="utf-8")
+    prefix = "Search.setIndex("
+    assert text.startswith(prefix) and text.rstrip().endswith(")"), "searchindex.js changed shape"
+    return json.loads(text.strip()[len(prefix):-1])
+
+
+def test_search_index_holds_numbers(built_book):
+    """A reader who searches "28" is looking for chapter 3 (the 28 members of Congress):
+    the index must hold the number, pointing at that chapter. (The search page's own
+    side, which used to drop digit-only terms, is tested in test_browser.py.)"""
+    index = _search_index(built_book)
+    chapter = index["docnames"].index("chapters/03-thresholds")
+    assert "28" in index["titles"][chapter]
+    docs = []
+    for table in ("titleterms", "terms"):
+        found = index[table].get("28", [])
+        docs += found if isinstance(found, list) else [found]
+    assert chapter in docs, "searchindex.js does not send the term 28 to chapter 3"
+
+
+# Roles that DPUB-ARIA 1.1 deprecates and axe-core (4.14) reports as
+# aria-deprecated-role. (doc-endnotes, the list of endnotes, is not deprecated.)
+DEPRECATED_ROLES = ("doc-biblioentry", "doc-endnote", "directory")
+
+
+def test_no_page_has_a_deprecated_aria_role(built_book):
+    found = []
+    for rel in pages(built_book) + [Path("search.html"), Path("genindex.html")]:
+        html = (built_book / rel).read_text(encoding="utf-8")
+        for role in re.findall(r'\brole="([^"]+)"', html):
+            if role in DEPRECATED_ROLES:
+                found.append(f"{rel}: role={role}")
+    assert not found, f"{len(found)} deprecated roles, e.g. " + "\n".join(found[:10])
+
+
+def test_bibliography_is_a_list_of_items(built_book):
+    """The references page's entries are the items of their list (role=listitem in a
+    role=list), not deprecated biblioentries."""
+    html = (built_book / "chapters" / "references.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<div class="citation"[^>]*>', html)
+    assert len(entries) > 40, f"only {len(entries)} bibliography entries"
+    assert '<div role="list" class="citation-list">' in html, "no citation list on the page"
+    assert all('role="listitem"' in tag for tag in entries), "an entry is not a listitem"
+
+
+def test_every_page_names_the_minimum_figure_scale(built_book):
+    """Every page tells face-value.js how small a figure may be drawn, computed from
+    the book's figure style (facelab.views.style) by the page-fixes extension."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fv_page_fixes_t",
+                                                  ROOT / "_ext" / "fv_page_fixes.py")
+    fixes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixes)
+    expected = f"{fixes.figure_min_scale():.3f}"
+    assert 0 < float(expected) <= 1
+    missing = []
+    for rel in pages(built_book):
+        html = (built_book / rel).read_text(encoding="utf-8")
+        if 'http-equiv="Refresh"' in html[:300]:  # the root page only redirects to the intro
+            continue
+        if f'<meta name="fv-figure-min-scale" content="{expected}"' not in html:
+            missing.append(str(rel))
+    assert not missing, f"pages without the figure scale {expected}: {missing}"
+
+
+def _repository() -> tuple[str, str]:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo = config.get("repository") or {}
+    assert str(repo.get("url", "")).startswith("https://"), "_config.yml names no repository url"
+    return repo["url"].rstrip("/"), repo.get("branch", "main")
+
+
+def test_running_page_shows_the_configured_repository(built_book):
+    url, branch = _repository()
+    page = (built_book / "chapters" / "running.html").read_text(encoding="utf-8")
+    assert f'href="{url}"' in page, "the running page does not link the repository"
+    assert url.split("://", 1)[1] in page, "the running page does not show the address"
+    assert f'href="{url}/blob/{branch}/README.md"' in page
+    # The pages that used to say "see the README" link the running page instead.
+    for rel in ("intro.html", "chapters/exercise-notebooks.html"):
+        html = (built_book / rel).read_text(encoding="utf-8")
+        assert re.search(r'href="(chapters/)?running\.html', html), f"{rel}: no link to the page"
+    assert "{{" not in page, "a substitution was left unresolved"
+
+
+def test_running_page_follows_the_readme():
+    """The README's "For students" section is the source of truth: every command in
+    it (its code blocks and its SCIKIT_LEARN_DATA table) is on the running page."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For students", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "chapters" / "running.md").read_text(encoding="utf-8")
+    commands = [line.split("  #")[0].strip()
+                for block in re.findall(r"```\w*\n(.*?)```", section, re.S)
+                for line in block.splitlines() if line.strip()]
+    commands += re.findall(r"\| `([^`]*SCIKIT_LEARN_DATA[^`]*)` \|", section)
+    assert len(commands) >= 10, commands
+    missing = [c for c in commands if c not in page]
+    assert not missing, f"README commands missing from chapters/running.md: {missing}"
+    for needed in ("setx SCIKIT_LEARN_DATA", "requirements-student.txt",
+                   "python -m facelab.book.kernel", "{{ repo_link }}", ".ipynb"):
+        assert needed in page, needed
