@@ -7,6 +7,8 @@
 #   make test-student install the student route (requirements-student.txt, no make/npm/Node) in fresh
 #                    venvs on every Python 3.11-3.13 found (PATH or pyenv) and run an exercise notebook
 #   make exercises   generate the student notebooks and autograders into exercises/dist
+#   make release     from a clean tree: both editions and the exercise bundles into
+#                    dist/face-value-VERSION-DATE/ with its .zip and .tar.gz (about 40 min here)
 #   make bench       run the benchmark scripts (not tests; they print timings)
 # Each target first creates or updates the environment from the pinned files.
 
@@ -49,12 +51,14 @@ _vendor/.installed: node_modules/.installed scripts/vendor_assets.py $(VENV)/.in
 
 book: setup
 	$(BIN)/python scripts/cache_guard.py
+	$(BIN)/python scripts/execute_parallel.py .
 	$(JB)
 	@echo "Student/reader edition: _build/html/index.html"
 
 instructor: setup
 	$(BIN)/python scripts/edition_config.py _build/_config_instructor.yml
 	$(BIN)/python scripts/cache_guard.py
+	$(BIN)/python scripts/execute_parallel.py . --config _build/_config_instructor.yml --path-output _build/instructor
 	$(JB) --config _build/_config_instructor.yml --path-output _build/instructor
 	@echo "Instructor edition: _build/instructor/_build/html/index.html"
 
@@ -68,6 +72,7 @@ test: setup chromium
 	$(BIN)/python -m pytest
 
 check: setup
+	$(BIN)/ruff check facelab scripts tests _ext
 	$(BIN)/python -m pytest -q -m "not book and not browser and not exercises and not slow"
 	node --test tests/js/
 
@@ -79,6 +84,12 @@ test-student:
 exercises: setup
 	$(BIN)/python scripts/exercises.py build -j 2
 	@echo "Student notebooks and autograders: exercises/dist/"
+
+# scripts/release.py refuses a dirty tree, then runs `make book`, `make instructor` and
+# `make exercises` itself and packages what they built (see its docstring).
+.PHONY: release
+release: setup
+	$(BIN)/python scripts/release.py $(RELEASE_ARGS)
 
 lab: setup
 	$(BIN)/jupyter lab chapters/

@@ -51,8 +51,11 @@ class RemoveSolutions(SphinxTransform):
         for node in list(self.document.findall(solution_node)):
             node.parent.remove(node)
         registry = getattr(self.env, "sphinx_exercise_registry", {})
-        for label in [k for k, v in registry.items()
-                      if v.get("type") == "solution" and v.get("docname") == self.env.docname]:
+        for label in [
+            k
+            for k, v in registry.items()
+            if v.get("type") == "solution" and v.get("docname") == self.env.docname
+        ]:
             del registry[label]
 
 
@@ -67,8 +70,9 @@ def strip_solutions(text: str) -> str:
     if _SOLUTION_BLOCK is None:
         _SOLUTION_BLOCK = re.compile(
             r"^```\{solution-start\}.*?^```\{solution-end\}\s*\n```\s*\n"  # gated
-            r"|^(`{3,}|:{3,})\{solution\}.*?^\1\s*$\n?",                   # single
-            re.S | re.M)
+            r"|^(`{3,}|:{3,})\{solution\}.*?^\1\s*$\n?",  # single
+            re.S | re.M,
+        )
     return _SOLUTION_BLOCK.sub("", text)
 
 
@@ -104,14 +108,21 @@ def drop_unused_widget_scripts(app, pagename, templatename, context, doctree):
     def is_widget_script(js) -> bool:
         name = getattr(js, "filename", "") or ""
         attrs = getattr(js, "attributes", {}) or {}
-        widget_files = ("fv-vendor/requirejs/", "fv-vendor/widgets-config", "fv-vendor/html-manager/")
+        widget_files = (
+            "fv-vendor/requirejs/",
+            "fv-vendor/widgets-config",
+            "fv-vendor/html-manager/",
+        )
         return any(f in name for f in widget_files) or attrs.get("type") == WIDGET_STATE
 
     scripts[:] = [js for js in scripts if not is_widget_script(js)]
 
 
-FONTAWESOME_STUB = ("/* Face Value: pydata-sphinx-theme's fontawesome.js is not needed (no custom icons;\n"
-                    "   the theme's CSS draws its icons from the Font Awesome webfonts). See _ext/fv_editions.py. */\n")
+FONTAWESOME_STUB = (
+    "/* Face Value: pydata-sphinx-theme's fontawesome.js is not needed (no custom icons;\n"
+    "   the theme's CSS draws its icons from the Font Awesome webfonts).\n"
+    "   See _ext/fv_editions.py. */\n"
+)
 
 
 def stub_fontawesome(app, exception):

@@ -88,7 +88,9 @@ def encode_descriptors(descriptors, codes: str = "int16") -> dict:
     scale = (peak / top).astype("<f4")
     q = np.clip(np.rint(d / scale.astype(np.float64)[:, None]), -top, top).astype(dtype)
     return {
-        "n": int(d.shape[0]), "dim": int(d.shape[1]), "codes": codes,
+        "n": int(d.shape[0]),
+        "dim": int(d.shape[1]),
+        "codes": codes,
         "q": base64.b64encode(q.tobytes()).decode("ascii"),
         "scale": base64.b64encode(scale.tobytes()).decode("ascii"),
     }
@@ -97,7 +99,9 @@ def encode_descriptors(descriptors, codes: str = "int16") -> dict:
 def decode_gallery(data: dict) -> np.ndarray:
     """The unit-length descriptors of a gallery file (float32, as the page decodes them)."""
     n, dim = data["n"], data["dim"]
-    codes = np.frombuffer(base64.b64decode(data["q"]), dtype=CODES[data["codes"]][0]).reshape(n, dim)
+    codes = np.frombuffer(base64.b64decode(data["q"]), dtype=CODES[data["codes"]][0]).reshape(
+        n, dim
+    )
     scale = np.frombuffer(base64.b64decode(data["scale"]), dtype="<f4")
     v = (codes.astype(np.float32) * scale[:, None]).astype(np.float32)
     return (v / np.sqrt((v.astype(np.float64) ** 2).sum(axis=1, keepdims=True))).astype(np.float32)
@@ -121,8 +125,9 @@ def quantisation_error(exact, decoded) -> dict:
     }
 
 
-def sprite_jpeg(images, tile: int = SPRITE["tile"], cols: int = SPRITE["cols"],
-                quality: int = SPRITE["quality"]) -> bytes:
+def sprite_jpeg(
+    images, tile: int = SPRITE["tile"], cols: int = SPRITE["cols"], quality: int = SPRITE["quality"]
+) -> bytes:
     """All faces as one grey JPEG, `cols` per row, each resized to tile x tile."""
     from PIL import Image
 
@@ -159,6 +164,7 @@ def chip_png(chip) -> bytes:
 # What the build writes
 # --------------------------------------------------------------------------
 
+
 def _olivetti():
     try:
         from facelab.faces.datasets import load_olivetti
@@ -180,36 +186,52 @@ def threshold() -> dict:
     from facelab.matching import deep
 
     rule = olivetti.dlib_rule_in_book_scores()
-    return {"distance": float(deep.DLIB_THRESHOLD), "score": rule.threshold,
-            "source": ("facelab.experiments.olivetti.dlib_rule_in_book_scores: the book score whose "
-                       "rule score >= t agrees best with dlib's raw distance < 0.6 on the Olivetti pairs")}
+    return {
+        "distance": float(deep.DLIB_THRESHOLD),
+        "score": rule.threshold,
+        "source": (
+            "facelab.experiments.olivetti.dlib_rule_in_book_scores: the book score whose "
+            "rule score >= t agrees best with dlib's raw distance < 0.6 on the Olivetti pairs"
+        ),
+    }
 
 
 def gallery_data(descriptors, person) -> dict:
-    data = {"format": GALLERY_FORMAT,
-            "about": ("Descriptors of the 400 Olivetti faces (AT&T Laboratories Cambridge) by dlib's ResNet "
-                      "(facelab.matching.deep.olivetti_descriptors), written by _ext/fv_face_matcher.py."),
-            **encode_descriptors(descriptors),
-            "person": [int(p) for p in person],
-            "face": list(range(len(person))),
-            "sprite": {k: SPRITE[k] for k in ("src", "tile", "cols")},
-            "threshold": threshold()}
+    data = {
+        "format": GALLERY_FORMAT,
+        "about": (
+            "Descriptors of the 400 Olivetti faces (AT&T Laboratories Cambridge) by dlib's ResNet "
+            "(facelab.matching.deep.olivetti_descriptors), written by _ext/fv_face_matcher.py."
+        ),
+        **encode_descriptors(descriptors),
+        "person": [int(p) for p in person],
+        "face": list(range(len(person))),
+        "sprite": {k: SPRITE[k] for k in ("src", "tile", "cols")},
+        "threshold": threshold(),
+    }
     data["quantisation"] = quantisation_error(descriptors, decode_gallery(data))
     return data
 
 
 def agreement_data(faces, person, chips, descriptors, raw) -> tuple[dict, dict[str, bytes]]:
-    files = {f"agreement/chip-{face:03d}.png": chip_png(chip) for face, chip in zip(faces, chips)}
-    data = {"format": AGREEMENT_FORMAT,
-            "about": ("Face chips exactly as Python gives them to dlib's network "
-                      "(facelab.matching.deep.olivetti_chip), with Python's unit-length descriptors "
-                      "(facelab.matching.deep.olivetti_descriptors); for tests/test_face_matcher.py."),
-            "faces": [int(f) for f in faces],
-            "person": [int(p) for p in person],
-            "chips": list(files),
-            "descriptors": np.asarray(descriptors, dtype=np.float64).tolist(),
-            "raw": np.asarray(raw, dtype=np.float64).tolist(),
-            "threshold": threshold()}
+    files = {
+        f"agreement/chip-{face:03d}.png": chip_png(chip)
+        for face, chip in zip(faces, chips, strict=True)
+    }
+    data = {
+        "format": AGREEMENT_FORMAT,
+        "about": (
+            "Face chips exactly as Python gives them to dlib's network "
+            "(facelab.matching.deep.olivetti_chip), with Python's unit-length descriptors "
+            "(facelab.matching.deep.olivetti_descriptors); for tests/test_face_matcher.py."
+        ),
+        "faces": [int(f) for f in faces],
+        "person": [int(p) for p in person],
+        "chips": list(files),
+        "descriptors": np.asarray(descriptors, dtype=np.float64).tolist(),
+        "raw": np.asarray(raw, dtype=np.float64).tolist(),
+        "threshold": threshold(),
+    }
     return data, files
 
 
@@ -220,11 +242,17 @@ def write_data(outdir) -> Path:
     out = Path(outdir, "_static", OUT_DIR)
     faces = _olivetti()
     # Unit-length and raw descriptors of all 400 faces (one cache file, computed once).
-    descriptors = np.asarray(deep.olivetti_descriptors(faces.images, progress=None), dtype=np.float64)
-    raw = np.asarray(deep.olivetti_descriptors(faces.images, raw=True, progress=None), dtype=np.float64)
-    stamp = hashlib.sha256(descriptors.tobytes()
-                           + json.dumps([SPRITE, AGREEMENT_FACES, GALLERY_FORMAT, threshold()]).encode()
-                           + Path(__file__).read_bytes()).hexdigest()
+    descriptors = np.asarray(
+        deep.olivetti_descriptors(faces.images, progress=None), dtype=np.float64
+    )
+    raw = np.asarray(
+        deep.olivetti_descriptors(faces.images, raw=True, progress=None), dtype=np.float64
+    )
+    stamp = hashlib.sha256(
+        descriptors.tobytes()
+        + json.dumps([SPRITE, AGREEMENT_FACES, GALLERY_FORMAT, threshold()]).encode()
+        + Path(__file__).read_bytes()
+    ).hexdigest()
     if (out / "stamp.txt").is_file() and (out / "stamp.txt").read_text().strip() == stamp:
         return out
     out.mkdir(parents=True, exist_ok=True)
@@ -241,15 +269,19 @@ def write_data(outdir) -> Path:
     (out / "stamp.txt").write_text(stamp + "\n")
     q = gallery["quantisation"]
     from sphinx.util import logging
+
     logging.getLogger(__name__).info(
-        f"fv_face_matcher: wrote {out} (int16 gallery: max score error {q['max_pair_score_error']:.4f}, "
-        f"max distance error {q['max_pair_distance_error']:.5f} over {q['pairs']} pairs)")
+        f"fv_face_matcher: wrote {out} (int16 gallery: "
+        f"max score error {q['max_pair_score_error']:.4f}, "
+        f"max distance error {q['max_pair_distance_error']:.5f} over {q['pairs']} pairs)"
+    )
     return out
 
 
 # --------------------------------------------------------------------------
 # Sphinx events
 # --------------------------------------------------------------------------
+
 
 def note_pages(app, docname, source):
     """Remember which documents hold the matcher (their source has the root element)."""
@@ -262,8 +294,9 @@ def purge_doc(app, env, docname):
 
 
 def merge_info(app, env, docnames, other):
-    env.fv_face_matcher_docs = (getattr(env, "fv_face_matcher_docs", set())
-                                | (getattr(other, "fv_face_matcher_docs", set()) & set(docnames)))
+    env.fv_face_matcher_docs = getattr(env, "fv_face_matcher_docs", set()) | (
+        getattr(other, "fv_face_matcher_docs", set()) & set(docnames)
+    )
 
 
 def add_assets(app, pagename, templatename, context, doctree):

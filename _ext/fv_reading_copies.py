@@ -55,18 +55,32 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 ROLE = re.compile(r"\{(?P<name>[a-zA-Z][\w:-]*)\}`(?P<text>[^`]+)`")
-FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
+FENCE_OPEN = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$"
+)
 LABEL_LINE = re.compile(r"^\(([^()\s]+)\)=[ \t]*$")
 COMMENT_LINE = re.compile(r"^%")
 EQ_LABEL = re.compile(r"\$\$[ \t]*\((?P<label>[^()\s]+)\)[ \t]*$", re.M)
 # Directive titles when the directive has no argument.
-TITLES = {"attention": "Attention", "caution": "Caution", "danger": "Danger", "error": "Error",
-          "hint": "Hint", "important": "Important", "note": "Note", "seealso": "See also",
-          "tip": "Tip", "warning": "Warning", "exercise": "Exercise", "solution": "Solution",
-          "solution-start": "Solution"}
+TITLES = {
+    "attention": "Attention",
+    "caution": "Caution",
+    "danger": "Danger",
+    "error": "Error",
+    "hint": "Hint",
+    "important": "Important",
+    "note": "Note",
+    "seealso": "See also",
+    "tip": "Tip",
+    "warning": "Warning",
+    "exercise": "Exercise",
+    "solution": "Solution",
+    "solution-start": "Solution",
+}
 
 
 # ---------------------------------------------------------------- solutions
+
 
 def _fence_block(lines: list[str], start: int) -> int:
     """Index of the line closing the fenced directive opened at ``start``."""
@@ -113,6 +127,7 @@ def _source(cell) -> str:
 
 # ---------------------------------------------------------------- roles
 
+
 class Resolver:
     """Turn one MyST role into the text the page shows for it."""
 
@@ -129,7 +144,9 @@ class Resolver:
             domain, _, role = name.rpartition(":") if ":" in name else ("", "", name)
             return self.xref(domain, role, text)
         except Exception as exc:  # never fail the build over a reading copy
-            logger.info(f"[fv] reading copy of {self.docname}: {name} {text!r} kept as text ({exc})")
+            logger.info(
+                f"[fv] reading copy of {self.docname}: {name} {text!r} kept as text ({exc})"
+            )
             return split_explicit_title(text)[1]
 
     # glue: the value MyST-NB pasted into the page
@@ -164,19 +181,30 @@ class Resolver:
         if role == "download":
             return title if explicit else Path(target).name
         if role == "doc" and not explicit:
-            doc = str((Path(self.docname).parent / target)) if not target.startswith("/") else target[1:]
+            doc = (
+                str(Path(self.docname).parent / target)
+                if not target.startswith("/")
+                else target[1:]
+            )
             title = self.env.titles[doc].astext() if doc in self.env.titles else target
             return title
         if role in ("ref", "numref"):
             target = target.lower()  # as Sphinx's own roles do
         node = addnodes.pending_xref(
-            text, refdomain=domain, reftype=role, reftarget=target, refexplicit=explicit,
-            refwarn=False, refdoc=self.docname)
+            text,
+            refdomain=domain,
+            reftype=role,
+            reftarget=target,
+            refexplicit=explicit,
+            refwarn=False,
+            refdoc=self.docname,
+        )
         contnode = nodes.inline(title, title)
         fromdoc = f"{FOLDER}/{Path(self.docname).name}"
         with logging.suppress_logging():
             resolved = self.env.get_domain(domain).resolve_xref(
-                self.env, fromdoc, self.app.builder, role, target, node, contnode)
+                self.env, fromdoc, self.app.builder, role, target, node, contnode
+            )
         if resolved is None:
             return title
         return self.markdown(resolved)
@@ -206,6 +234,7 @@ class Resolver:
 
 # ---------------------------------------------------------------- directives
 
+
 def render_markdown(text: str, resolve: Resolver, numbers: dict | None = None) -> str:
     """MyST Markdown as Markdown that JupyterLab renders.
 
@@ -233,7 +262,7 @@ def _directives(lines: list[str], numbers: dict) -> str:
             i += 1
             continue
         end = _fence_block(lines, i)
-        body = lines[i + 1:end]
+        body = lines[i + 1 : end]
         options = {}
         while body and (m := re.match(r"^[ \t]*:([\w-]+):[ \t]*(.*)$", body[0])):
             options[m[1]] = m[2]
@@ -267,6 +296,7 @@ def _directive(name: str, arg: str, options: dict, body: list[str], numbers: dic
 
 
 # ---------------------------------------------------------------- notebook
+
 
 def _executed(app: Sphinx, docname: str) -> Path:
     return Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
@@ -304,8 +334,13 @@ def reading_copy(app: Sphinx, docname: str) -> dict:
     glue_file = executed.with_suffix(".glue.json")
     glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
     resolve = Resolver(app, docname, glue)
-    numbers = {label: ".".join(map(str, number)) for label, number
-               in getattr(app.env, "toc_fignumbers", {}).get(docname, {}).get("exercise", {}).items()}
+    numbers = {
+        label: ".".join(map(str, number))
+        for label, number in getattr(app.env, "toc_fignumbers", {})
+        .get(docname, {})
+        .get("exercise", {})
+        .items()
+    }
 
     cells = notebook["cells"]
     if app.config.fv_hide_solutions:
@@ -320,18 +355,28 @@ def reading_copy(app: Sphinx, docname: str) -> dict:
                 continue
         elif cell["cell_type"] == "code":
             cell["source"] = _source(cell)
-            cell["outputs"] = [_output(o, resolve) for o in cell.get("outputs", [])
-                               if "scrapbook" not in o.get("metadata", {})]
+            cell["outputs"] = [
+                _output(o, resolve)
+                for o in cell.get("outputs", [])
+                if "scrapbook" not in o.get("metadata", {})
+            ]
             _collapse(cell)
         out.append(cell)
 
-    metadata = {k: v for k, v in notebook["metadata"].items()
-                if k not in ("jupytext", "mystnb", "source_map", "kernelspec", "widgets")}
+    metadata = {
+        k: v
+        for k, v in notebook["metadata"].items()
+        if k not in ("jupytext", "mystnb", "source_map", "kernelspec", "widgets")
+    }
     metadata["kernelspec"] = dict(KERNELSPEC)
     if any(WIDGET_VIEW in o.get("data", {}) for c in out for o in c.get("outputs", [])):
         metadata["widgets"] = notebook["metadata"].get("widgets", {})
-    return {"cells": out, "metadata": metadata, "nbformat": 4,
-            "nbformat_minor": max(5, notebook.get("nbformat_minor", 5))}
+    return {
+        "cells": out,
+        "metadata": metadata,
+        "nbformat": 4,
+        "nbformat_minor": max(5, notebook.get("nbformat_minor", 5)),
+    }
 
 
 def _output(output: dict, resolve: Resolver) -> dict:
@@ -397,15 +442,20 @@ def add_download(app, pagename, templatename, context, doctree) -> None:
     for button in context.get("header_buttons", []):
         if button.get("label") != "download-buttons":
             continue
-        button["buttons"] = [b for b in button["buttons"] if b.get("label") != "download-notebook-button"]
-        button["buttons"].insert(0, {
-            "type": "link",
-            "url": context["pathto"](copy_name(pagename), 1),
-            "text": ".ipynb",
-            "icon": "fas fa-code",
-            "tooltip": "Download this page as a notebook, numbers and figures filled in",
-            "label": "download-notebook-button",
-        })
+        button["buttons"] = [
+            b for b in button["buttons"] if b.get("label") != "download-notebook-button"
+        ]
+        button["buttons"].insert(
+            0,
+            {
+                "type": "link",
+                "url": context["pathto"](copy_name(pagename), 1),
+                "text": ".ipynb",
+                "icon": "fas fa-code",
+                "tooltip": "Download this page as a notebook, numbers and figures filled in",
+                "label": "download-notebook-button",
+            },
+        )
 
 
 def setup(app: Sphinx):

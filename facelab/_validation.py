@@ -49,6 +49,8 @@ __all__ = [
     "check_array",
     "check_scores",
     "check_labels",
+    "check_text",
+    "check_rows",
     "SEED_BITS",
 ]
 
@@ -162,7 +164,8 @@ def check_seed(seed, name: str = "seed", allow_none: bool = False) -> int | None
         raise ArgumentTypeError(f"{name}: must be an integer in [0, 2**{SEED_BITS}){extra}, "
                         f"got {_kind(seed)} {seed!r}.")
     if not 0 <= int(seed) < 2 ** SEED_BITS:
-        raise ArgumentError(f"{name}: must be an integer in [0, 2**{SEED_BITS}), got {int(seed):,}.")
+        raise ArgumentError(f"{name}: must be an integer in [0, 2**{SEED_BITS}), "
+                            f"got {int(seed):,}.")
     return int(seed)
 
 
@@ -223,7 +226,8 @@ def check_rate(p, name: str, *, open_interval: bool = False) -> float:
     try:
         return check_real(p, name, 0, 1, low_open=open_interval, high_open=open_interval)
     except ArgumentTypeError:
-        raise ArgumentTypeError(f"{name}: must be a rate in {'(0, 1)' if open_interval else '[0, 1]'}"
+        raise ArgumentTypeError(f"{name}: must be a rate in "
+                                f"{'(0, 1)' if open_interval else '[0, 1]'}"
                                 f" (0.001 is 0.1%), got {_kind(p)} {p!r}.") from None
     except ArgumentError:
         raise ArgumentError(f"{name}: must be a rate in {'(0, 1)' if open_interval else '[0, 1]'}"
@@ -288,8 +292,9 @@ def check_callable(fn, name: str) -> Callable:
 def check_progress(progress, name: str = "progress"):
     """None, or a callable ``progress(done, total)``."""
     if progress is not None and not callable(progress):
-        raise ArgumentTypeError(f"{name}: must be None or a function progress(done, total), for example "
-                        f"facelab.progress.print_progress('Searching'); got {_kind(progress)}.")
+        raise ArgumentTypeError(f"{name}: must be None or a function progress(done, total), "
+                                f"for example facelab.progress.print_progress('Searching'); "
+                                f"got {_kind(progress)}.")
     return progress
 
 
@@ -340,7 +345,8 @@ def check_array(x, name: str, *, ndim: int | tuple[int, ...] | None = None,
         want = " or ".join(f"{d}-D" for d in dims)
         raise ArgumentError(f"{name}: must be a {want} array of {what}, got shape {a.shape}.")
     if shape is not None:
-        if a.ndim != len(shape) or any(s is not None and s != n for s, n in zip(shape, a.shape)):
+        if a.ndim != len(shape) or any(s is not None and s != n
+                                       for s, n in zip(shape, a.shape, strict=True)):
             want = "(" + ", ".join("n" if s is None else str(s) for s in shape) + ")"
             raise ArgumentError(f"{name}: must have shape {want}, got {a.shape}.")
     if a.ndim >= 1 and a.shape[0] < min_rows:
@@ -372,7 +378,11 @@ def check_labels(labels, name: str, n: int | None = None, min_size: int = 1) -> 
     """A 1-D array of labels (ids or groups; any hashable type), of length ``n`` if given."""
     if isinstance(labels, (str, bytes)):
         raise ArgumentTypeError(f"{name}: must be an array of labels, one per row, got a string.")
-    a = np.asarray(labels)
+    try:
+        a = np.asarray(labels)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"{name}: must be a 1-D array of labels; could not read it as an "
+                            f"array ({exc}).") from None
     if a.ndim != 1:
         raise ArgumentError(f"{name}: must be a 1-D array of labels, got shape {a.shape}.")
     if n is not None and a.shape[0] != n:
@@ -382,3 +392,32 @@ def check_labels(labels, name: str, n: int | None = None, min_size: int = 1) -> 
     if a.dtype.kind == "f" and np.any(np.isnan(a)):
         raise ArgumentError(f"{name}: contains NaN; labels must be ids or names.")
     return a
+
+
+def check_text(value, name: str, *, allow_empty: bool = False) -> str:
+    """``value`` if it is a ``str`` (a name, a key, a title); non-empty unless ``allow_empty``."""
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{name}: must be a string, got {_kind(value)} {value!r}.")
+    if not value and not allow_empty:
+        raise ArgumentError(f"{name}: must not be empty.")
+    return value
+
+
+def check_rows(rows, name: str, columns=(), min_rows: int = 1) -> list[Mapping]:
+    """Table rows: a list (or tuple) of dicts, each with every key in ``columns``.
+
+    Returned as a list; the values are not checked here (the caller knows their kinds).
+    """
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, (list, tuple)):
+        raise ArgumentTypeError(f"{name}: must be a list of dicts (one per row), "
+                                f"got {_kind(rows)}.")
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise ArgumentTypeError(f"{name}: row {i} must be a dict, got {_kind(row)} {row!r}.")
+        missing = [c for c in columns if c not in row]
+        if missing:
+            raise ArgumentError(f"{name}: row {i} lacks {', '.join(map(repr, missing))}; every "
+                                f"row needs {', '.join(map(repr, columns))}.")
+    if len(rows) < min_rows:
+        raise ArgumentError(f"{name}: is empty; at least {min_rows} row is needed.")
+    return list(rows)

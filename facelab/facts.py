@@ -1,4 +1,5 @@
-"""Deprecated path: facts now lives in :mod:`facelab.sources.facts`, :mod:`facelab.book.glue`, :mod:`facelab.views.tables`.
+"""Deprecated path: facts now lives in :mod:`facelab.sources.facts`,
+:mod:`facelab.book.glue`, :mod:`facelab.views.tables`.
 
 Kept for one term so that notebooks written for version 0.1 still run; each
 name warns where it has moved. See ``CHANGELOG.md``.

@@ -1,4 +1,5 @@
-"""Deprecated path: synth now lives in :mod:`facelab.faces.synth`, :mod:`facelab.faces.synth.drawing`.
+"""Deprecated path: synth now lives in :mod:`facelab.faces.synth`,
+:mod:`facelab.faces.synth.drawing`.
 
 Kept for one term so that notebooks written for version 0.1 still run; each
 name warns where it has moved. See ``CHANGELOG.md``.

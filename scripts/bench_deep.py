@@ -59,7 +59,8 @@ def timings(images: np.ndarray, sample: int) -> None:
     deep.chip_descriptors(chips, n_jobs=1)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     print(f"one process : {1000 * wall / sample:6.1f} ms a face ({sample} faces, {wall:.1f} s; "
-          f"CPU/wall = {cpu / wall:.2f}, so dlib uses {'one core' if cpu / wall < 1.3 else 'several cores'})")
+          f"CPU/wall = {cpu / wall:.2f}, so dlib uses "
+          f"{'one core' if cpu / wall < 1.3 else 'several cores'})")
     t = time.perf_counter()
     deep.chip_descriptors(chips, n_jobs=2)
     wall2 = time.perf_counter() - t
@@ -117,7 +118,8 @@ def accuracy(images: np.ndarray, target: np.ndarray) -> None:
     for name, m in (("held-out pairs", test), ("all 400 faces' pairs", everyone)):
         f_, fn_, n_g, n_i, d, _ = rates_at_raw_distance(raw[m], target[m])
         print(f"dlib's rule, raw distance < 0.6, {name}: FMR {100 * f_:.3f}% "
-              f"({round(f_ * n_i)} of {n_i:,}), FNMR {100 * fn_:.2f}% ({round(fn_ * n_g)} of {n_g:,})")
+              f"({round(f_ * n_i)} of {n_i:,}), FNMR {100 * fn_:.2f}% ({round(fn_ * n_g)} of "
+              f"{n_g:,})")
         book = deep.distance_to_score(deep.DLIB_THRESHOLD)
         g, imp = pair_scores(U[m], target[m])
         i, j = np.triu_indices(int(m.sum()), k=1)
@@ -167,9 +169,9 @@ def accuracy(images: np.ndarray, target: np.ndarray) -> None:
             t = time.perf_counter()
             found = [k for k, im in enumerate(images) if detect_faces(prep(im), **kw)]
             missed = sorted(set(range(len(images))) - set(found))
-            print(f"  scikit-image LBP cascade (facelab detect_faces), {label}: {len(found)} found, "
-                  f"{1000 * (time.perf_counter() - t) / len(images):.1f} ms a face; of HOG's "
-                  f"upsample=3 misses it finds {sorted(hog_missed - set(missed))}")
+            print(f"  scikit-image LBP cascade (facelab detect_faces), {label}: {len(found)} "
+                  f"found, {1000 * (time.perf_counter() - t) / len(images):.1f} ms a face; of "
+                  f"HOG's upsample=3 misses it finds {sorted(hog_missed - set(missed))}")
 
 
 def main() -> None:

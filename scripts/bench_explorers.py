@@ -134,8 +134,10 @@ def main(argv=None) -> int:
                 page.on("console", lambda m: m.type == "error" and errors.append(m.text))
                 page.goto(url, wait_until="load")
                 iso = page.evaluate("() => window.crossOriginIsolated")
-                print(f"crossOriginIsolated: {iso} (timer resolution {'5 us' if iso else '100 us'})")
-                nav = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+                print(f"crossOriginIsolated: {iso} "
+                      f"(timer resolution {'5 us' if iso else '100 us'})")
+                nav = page.evaluate("""() => {
+                    const n = performance.getEntriesByType('navigation')[0];
                     return [n.domContentLoadedEventEnd, n.loadEventEnd]; }""")
                 print(f"page load (both explorers): DOMContentLoaded {nav[0]:.0f} ms, "
                       f"load {nav[1]:.0f} ms")
@@ -152,8 +154,10 @@ def main(argv=None) -> int:
                     function step() {
                         if (i >= values.length) { done(out); return; }
                         const t0 = performance.now();
-                        el.value = values[i++]; el.dispatchEvent(new Event('input', {bubbles: true}));
-                        requestAnimationFrame(() => setTimeout(() => { out.push(performance.now() - t0); step(); }, 0));
+                        el.value = values[i++];
+                        el.dispatchEvent(new Event('input', {bubbles: true}));
+                        requestAnimationFrame(() => setTimeout(() => {
+                            out.push(performance.now() - t0); step(); }, 0));
                     }
                     step();
                 })""", ["bench-threshold", values[:60]])

@@ -36,7 +36,8 @@ from tests.site import pages, serve  # noqa: E402
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-quic"]
 ID = "fv-face-matcher"
-NO_WEBGL = """for (const C of [window.HTMLCanvasElement, window.OffscreenCanvas]) { if (!C) continue;
+NO_WEBGL = """for (const C of [window.HTMLCanvasElement, window.OffscreenCanvas]) {
+  if (!C) continue;
   const g = C.prototype.getContext; C.prototype.getContext = function (k, ...r) {
   return /webgl/i.test(String(k)) ? null : g.call(this, k, ...r); }; }"""
 
@@ -62,7 +63,8 @@ def main(argv: list[str]) -> int:
 
     face = Image.fromarray(data.astronaut())
     face.save(tmp / "a.png")
-    face.crop((60, 0, 400, 340)).transpose(Image.FLIP_LEFT_RIGHT).resize((300, 300)).save(tmp / "b.jpg")
+    b = face.crop((60, 0, 400, 340)).transpose(Image.FLIP_LEFT_RIGHT).resize((300, 300))
+    b.save(tmp / "b.jpg")
     agreement = json.loads((html / "_static" / "fv-face-matcher" / "agreement.json").read_text())
 
     with serve(html) as url, sync_playwright() as p:
@@ -78,7 +80,8 @@ def main(argv: list[str]) -> int:
                 body = request.response().body()
             except Exception:
                 return
-            sizes.append((request.url, len(body), len(body) if _packed(request.url) else len(gzip.compress(body, 6))))
+            packed = len(body) if _packed(request.url) else len(gzip.compress(body, 6))
+            sizes.append((request.url, len(body), packed))
 
         page.on("requestfinished", done)
         page.goto(f"{url}/{target}", wait_until="networkidle")
@@ -87,7 +90,8 @@ def main(argv: list[str]) -> int:
             page.evaluate(f"() => {{ window.FaceValueMatcher['{ID}'].backendChoice = 'webgl'; }}")
         before = list(sizes)
         own = [s for s in before if "face-matcher" in s[0]]
-        mode = "WebGL hidden" if cpu else "WebGL forced (software WebGL here)" if webgl else "backend chosen by the page"
+        mode = ("WebGL hidden" if cpu else "WebGL forced (software WebGL here)" if webgl
+                else "backend chosen by the page")
         print(f"page: {target} ({mode})")
         print(f"initial weight: {sum(s[1] for s in before) / 1e6:.2f} MB raw, "
               f"{sum(s[2] for s in before) / 1e6:.3f} MB gzip; the matcher's own script and style "
@@ -101,38 +105,47 @@ def main(argv: list[str]) -> int:
 
         msg = f"document.getElementById('{ID}-msg-%s').textContent"
         t_search = timed(lambda: page.click(f"#{ID} button:has-text('Search the gallery')"),
-                         f"() => document.querySelectorAll('#{ID} .fv-fm-candidates li').length === 5")
+                         f"() => document.querySelectorAll('#{ID} .fv-fm-candidates li').length "
+                         "=== 5")
         t_a = timed(lambda: page.set_input_files(f"#{ID}-file-A", str(tmp / "a.png")),
                     f"() => /aligned and described|No face/.test({msg % 'A'})")
         t_b = timed(lambda: page.set_input_files(f"#{ID}-file-B", str(tmp / "b.jpg")),
-                    f"() => /Distance/.test(document.querySelector('#{ID} .fv-fm-result').textContent)")
-        print(f"click to first result: Olivetti gallery search {t_search * 1000:.0f} ms (fetches the gallery, "
-              f"no model); first photo {t_a:.1f} s (model fetched, face found, aligned, described); "
-              f"second photo to the comparison {t_b:.1f} s")
+                    f"() => /Distance/.test(document.querySelector('#{ID} "
+                    ".fv-fm-result').textContent)")
+        print(f"click to first result: Olivetti gallery search {t_search * 1000:.0f} ms (fetches "
+              f"the gallery, no model); first photo {t_a:.1f} s (model fetched, face found, "
+              f"aligned, described); second photo to the comparison {t_b:.1f} s")
         tm = page.evaluate(f"() => window.FaceValueMatcher['{ID}'].timings")
-        print(f"  of which: model load (fetch, decode, backend start) {tm['modelLoad'] / 1000:.1f} s; "
-              f"face detection + landmarks, first photo {tm['detection'][0] / 1000:.1f} s (a first run compiles any "
-              f"WebGL programs), second {tm['detection'][1] / 1000:.1f} s; descriptor, first photo "
-              f"{tm['descriptor'][0] / 1000:.1f} s, second {tm['descriptor'][1] / 1000:.1f} s")
+        print(f"  of which: model load (fetch, decode, backend start) {tm['modelLoad'] / 1000:.1f} "
+              f"s; face detection + landmarks, first photo {tm['detection'][0] / 1000:.1f} s (a "
+              f"first run compiles any WebGL programs), second {tm['detection'][1] / 1000:.1f} s; "
+              f"descriptor, first photo {tm['descriptor'][0] / 1000:.1f} s, second "
+              f"{tm['descriptor'][1] / 1000:.1f} s")
         base = page.evaluate("() => new URL('fv-face-matcher/', document.querySelector("
                              "'script[src*=\"face-matcher.js\"]').src).href")
         times = page.evaluate("""async (urls) => {
             const m = window.FaceValueMatcher['fv-face-matcher'];
             await m.describeChipURL(urls[0]);                  // warm-up
             const t = [];
-            for (const u of urls) { const t0 = performance.now(); await m.describeChipURL(u); t.push(performance.now() - t0); }
+            for (const u of urls) {
+                const t0 = performance.now();
+                await m.describeChipURL(u);
+                t.push(performance.now() - t0);
+            }
             return [t, m.backend];
         }""", [base + c for c in agreement["chips"]])
         t, backend = times
-        print(f"descriptor per face ({backend}, {len(t)} chips after a warm-up): median {statistics.median(t):.0f} ms, "
-              f"range {min(t):.0f}-{max(t):.0f} ms")
+        print(f"descriptor per face ({backend}, {len(t)} chips after a warm-up): median "
+              f"{statistics.median(t):.0f} ms, range {min(t):.0f}-{max(t):.0f} ms")
         after = list(sizes)
         lazy = [s for s in after if s not in before]
         print(f"weight after the model loaded: {sum(s[1] for s in after) / 1e6:.2f} MB raw, "
-              f"{sum(s[2] for s in after) / 1e6:.2f} MB gzip (+{sum(s[2] for s in lazy) / 1e6:.2f} MB gzip in "
-              f"{len(lazy)} requests fetched on demand, the 20 benchmark chips included)")
+              f"{sum(s[2] for s in after) / 1e6:.2f} MB gzip "
+              f"(+{sum(s[2] for s in lazy) / 1e6:.2f} MB gzip in {len(lazy)} requests fetched on "
+              "demand, the 20 benchmark chips included)")
         for u, raw, gz in sorted(lazy, key=lambda s: -s[1])[:8]:
-            print(f"  {u.split('/_static/')[-1]:60s} {raw / 1e3:8.0f} KB raw {gz / 1e3:8.0f} KB gzip")
+            print(f"  {u.split('/_static/')[-1]:60s} {raw / 1e3:8.0f} KB raw {gz / 1e3:8.0f} KB "
+                  "gzip")
         browser.close()
     return 0
 

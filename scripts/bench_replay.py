@@ -33,9 +33,11 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 os.environ.setdefault("SCIKIT_LEARN_DATA", str(HERE.parent.parent / "shared" / "scikit_learn_data"))
 
+# These imports need the sys.path set-up above.
 from bench_explorers import CHROMIUM, FLAGS, MOVE, Quiet, pct  # noqa: E402
-from facelab.experiments import olivetti, replay
-from facelab.views import explorers
+
+from facelab.experiments import olivetti, replay  # noqa: E402
+from facelab.views import explorers  # noqa: E402
 
 SIZES = [1_000, 2_500, 5_000, 10_000, 25_000]
 

@@ -41,7 +41,7 @@ def page_report(html_root: Path) -> None:
             page = context.new_page()
             sizes, gz = [], []
 
-            def done(request):
+            def done(request, sizes=sizes, gz=gz):  # this page's lists, bound now
                 try:
                     body = request.response().body()
                 except Exception:  # a redirect page's body is gone after navigation

@@ -45,17 +45,20 @@ def main() -> int:
     rng = np.random.default_rng(0)
 
     box = widgets.matcher(images, ids, emb).widget
-    (pa, fa), (pb, fb), thr, out = *[h.children for h in box.children[:2]], box.children[2], box.children[3]
+    (_, _), (pb, fb) = (h.children for h in box.children[:2])
+    thr, out = box.children[2], box.children[3]
     report("1:1 matcher, threshold slider", timed_moves(thr, rng.uniform(50, 99, 300), out))
     report("1:1 matcher, photo slider", timed_moves(fb, rng.integers(0, 10, 300), out))
     report("1:1 matcher, person menu", timed_moves(pb, rng.choice(np.unique(ids), 300), out))
 
     box = widgets.searcher(images, ids, emb).widget
-    (person, photo), size, thr, out = box.children[0].children, box.children[1], box.children[2], box.children[3]
+    (_, photo), size = box.children[0].children, box.children[1]
+    thr, out = box.children[2], box.children[3]
     report("1:N search, threshold slider", timed_moves(thr, rng.uniform(50, 99, 300), out))
     report("1:N search, gallery size slider", timed_moves(size, rng.integers(1, 16, 300), out))
     report("1:N search, probe photo slider", timed_moves(photo, rng.integers(1, 10, 300), out))
-    print(f"(median over all: {statistics.median(timed_moves(thr, rng.uniform(50, 99, 300), out)):.2f} ms)")
+    print("(median over all: "
+          f"{statistics.median(timed_moves(thr, rng.uniform(50, 99, 300), out)):.2f} ms)")
     return 0
 
 

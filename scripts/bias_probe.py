@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from compare_synth_real import fisher_embed  # noqa: E402
+
 from facelab.faces import synth
 
 

@@ -33,7 +33,8 @@ from facelab.views import explorers
 rng = np.random.default_rng(0)
 genuine = np.clip(rng.normal(85, 8, 600), 0, 100)
 impostor = np.clip(rng.normal(55, 12, 6000), 0, 100)
-ex = explorers.threshold_explorer(genuine, impostor, threshold=80, title="classic Notebook: threshold")
+ex = explorers.threshold_explorer(genuine, impostor, threshold=80,
+                                  title="classic Notebook: threshold")
 ex"""
 WATCH = """scores = np.clip(rng.normal(55, 12, (200, 5000)), 0, 100)
 sizes = [10, 100, 1000, 5000]
@@ -43,8 +44,10 @@ wl"""
 
 
 def main(folder: Path, url: str) -> int:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(WATCH)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP),
+                                         nbformat.v4.new_code_cell(WATCH)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     nbformat.write(nb, folder / "explorers-classic.ipynb")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)

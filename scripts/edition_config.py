@@ -22,7 +22,8 @@ def instructor_config() -> dict:
     # Local extensions are found relative to the config file, which is
     # written elsewhere: make their paths absolute.
     config["sphinx"]["local_extensions"] = {
-        name: str((ROOT / path).resolve()) for name, path in config["sphinx"]["local_extensions"].items()}
+        name: str((ROOT / path).resolve())
+        for name, path in config["sphinx"]["local_extensions"].items()}
     sphinx = config["sphinx"]["config"]
     sphinx["fv_hide_solutions"] = False
     return config

@@ -48,7 +48,8 @@ IMPORT_CHECK = r"""
 import sys, facelab, otter, jupytext, ipywidgets, myst_nb
 from facelab.matching import deep
 ok = deep.available()
-print("python", sys.version.split()[0], "facelab from", facelab.__file__, "deep model available:", ok)
+print("python", sys.version.split()[0], "facelab from", facelab.__file__,
+      "deep model available:", ok)
 sys.exit(0 if ok else 4)
 """
 
@@ -84,7 +85,8 @@ def find_pythons(versions=VERSIONS) -> dict[str, str]:
     for version in versions:
         candidates = []
         for root in _pyenv_roots():  # real binaries first: pyenv shims depend on local settings
-            pattern = str(root / "versions" / f"{version}*" / ("python.exe" if WINDOWS else "bin/python"))
+            binary = "python.exe" if WINDOWS else "bin/python"
+            pattern = str(root / "versions" / f"{version}*" / binary)
             candidates += sorted(glob.glob(pattern), reverse=True)
         for name in (f"python{version}", "python3", "python"):
             path = shutil.which(name)
@@ -189,7 +191,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", action="append", default=[],
                         help="an interpreter to test (repeatable); default: every 3.11-3.13 found")
-    parser.add_argument("--current", action="store_true", help="test the Python running this script")
+    parser.add_argument("--current", action="store_true",
+                        help="test the Python running this script")
     parser.add_argument("--notebook", action="append", default=[],
                         help="a notebook source to execute (relative to the repository; "
                              "repeatable); default: chapter 1 and exercise notebook 2")
@@ -214,14 +217,14 @@ def main(argv=None) -> int:
         print("No Python 3.11-3.13 found: nothing tested.")
         return 1
     notebooks = [(REPO / name).resolve() for name in (args.notebook or DEFAULT_NOTEBOOKS)]
-    for name, notebook in zip(args.notebook or DEFAULT_NOTEBOOKS, notebooks):
+    for name, notebook in zip(args.notebook or DEFAULT_NOTEBOOKS, notebooks, strict=True):
         if not notebook.is_file():
             parser.error(f"--notebook {name!r} does not exist")
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     data = _data_dir(args.data)
-    print(f"Notebooks {', '.join(str(n.relative_to(REPO)) for n in notebooks)}; SCIKIT_LEARN_DATA={data or '(scikit-learn default)'}; "
-          f"work folder {work}", flush=True)
+    print(f"Notebooks {', '.join(str(n.relative_to(REPO)) for n in notebooks)}; "
+          f"SCIKIT_LEARN_DATA={data or '(scikit-learn default)'}; work folder {work}", flush=True)
 
     rows = []
     for version, python in sorted(wanted.items()):
@@ -238,7 +241,8 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['python']} | {row.get('install_s', float('nan')):.0f} s | "
-              f"{row.get('execute_s', float('nan')):.0f} s | {row['total_s']:.0f} s | {row['result']} |")
+              f"{row.get('execute_s', float('nan')):.0f} s | {row['total_s']:.0f} s | "
+              f"{row['result']} |")
     return 0 if all(row["ok"] for row in rows) else 1
 
 

@@ -58,7 +58,8 @@ COPIES = [
 ]
 # face-api model files (in node_modules/@vladmandic/face-api/model/): each model
 # is a weights manifest and one .bin file.
-FACE_API_MODELS = ["face_recognition_model", "tiny_face_detector_model", "face_landmark_68_tiny_model"]
+FACE_API_MODELS = ["face_recognition_model", "tiny_face_detector_model",
+                   "face_landmark_68_tiny_model"]
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg"}
 
 # Tells require.js where the widget manager's own files (its fonts) are:

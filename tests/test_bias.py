@@ -1,4 +1,5 @@
-"""Chapter 4's experiment (facelab.experiments.composition) and every claim the chapter makes about it.
+"""Chapter 4's experiment (facelab.experiments.composition) and every claim the chapter makes
+about it.
 
 The claims tests rebuild the chapter's own computations with the same sizes
 and seeds (three seeds pooled, 2,400 held-out people per group), so that the

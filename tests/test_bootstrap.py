@@ -80,7 +80,8 @@ def test_a_clean_bootstrap_does_not_warn():
 
 @pytest.mark.parametrize("call,message", [
     (lambda: evaluation.percentile_interval(1.0, [], 0.95), "replicates: need at least one"),
-    (lambda: evaluation.percentile_interval(1.0, [1.0], 1.5), r"confidence: must be a number in \(0, 1\)"),
+    (lambda: evaluation.percentile_interval(1.0, [1.0], 1.5),
+     r"confidence: must be a number in \(0, 1\)"),
     (lambda: evaluation.draw_counts(0, 10), "n_people: must be"),
     (lambda: evaluation.draw_counts(5, 2.5), "n_boot: must be an integer"),
     (lambda: evaluation.person_errors(np.zeros(3), 3, 2, 50), r"scores: 3 people with 2 photos"),

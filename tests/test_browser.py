@@ -20,8 +20,15 @@ from .site import pages, serve
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 # Console messages we accept, each from code that is not ours.
 # (sphinx-thebe's doubled config script and pydata-sphinx-theme's empty theme mode
@@ -67,21 +74,29 @@ def visit(browser, url, **context_options):
     requests, console = [], []
     page.on("request", lambda r: requests.append(r.url))
     # Name the file behind a failed load (the console only says "404").
-    page.on("response", lambda r: r.status >= 400 and console.append(
-        ("error", f"HTTP {r.status} for {r.url}")))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and console.append(("error", f"HTTP {r.status} for {r.url}")),
+    )
     # A request that got no response at all (refused, blocked, aborted).
-    page.on("requestfailed", lambda r: console.append(
-        ("error", f"request failed: {r.url} ({r.failure})")))
+    page.on(
+        "requestfailed",
+        lambda r: console.append(("error", f"request failed: {r.url} ({r.failure})")),
+    )
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
     page.goto(url, wait_until="networkidle")
     if page.url != url:  # a page that redirects (the root page) aborts what it started loading
-        console[:] = [(kind, text) for kind, text in console
-                      if not (text.startswith("request failed:") and "ERR_ABORTED" in text)]
+        console[:] = [
+            (kind, text)
+            for kind, text in console
+            if not (text.startswith("request failed:") and "ERR_ABORTED" in text)
+        ]
     # MathJax typesets asynchronously; wait for it when the page has math.
     if page.locator(".math").count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                               timeout=15000)
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15000
+        )
         page.evaluate("() => MathJax.startup.promise")
     return context, page, requests, console
 
@@ -107,8 +122,10 @@ def test_every_page_stays_on_site_and_is_clean(browser, site, built_book):
             if kind in ("error", "pageerror") and not any(p.search(text) for p in ALLOWED_CONSOLE):
                 problems.append(f"{rel}: console {kind}: {text[:200]}")
         images = page.eval_on_selector_all(
-            "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt'),"
-                   " e.complete && e.naturalWidth > 0])")
+            "img",
+            "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt'),"
+            " e.complete && e.naturalWidth > 0])",
+        )
         for src, alt, loaded in images:
             if not loaded:
                 problems.append(f"{rel}: image did not load: {src}")
@@ -127,8 +144,11 @@ def test_every_page_stays_on_site_and_is_clean(browser, site, built_book):
 
 def test_math_is_served_by_the_site(browser, site, built_book):
     """At least one page has math, and its MathJax comes from this site."""
-    with_math = [rel for rel in pages(built_book)
-                 if 'class="math' in (built_book / rel).read_text(encoding="utf-8")]
+    with_math = [
+        rel
+        for rel in pages(built_book)
+        if 'class="math' in (built_book / rel).read_text(encoding="utf-8")
+    ]
     if not with_math:
         pytest.skip("no page has math yet")
     context, page, requests, _ = visit(browser, f"{site}/{with_math[0].as_posix()}")
@@ -151,8 +171,10 @@ def test_no_serious_accessibility_violations(browser, site, built_book, mode):
         if mode == "dark":  # as the theme's switch does it
             # No colour transitions: axe must see the final dark colours, not a
             # blend half-way from light (which a loaded machine can catch).
-            page.add_style_tag(content="*, *::before, *::after { transition: none !important; "
-                                       "animation: none !important; }")
+            page.add_style_tag(
+                content="*, *::before, *::after { transition: none !important; "
+                "animation: none !important; }"
+            )
             page.evaluate("""() => { document.documentElement.dataset.mode = "dark";
                                      document.documentElement.dataset.theme = "dark"; }""")
             page.wait_for_function("""() => getComputedStyle(document.body).backgroundColor
@@ -163,7 +185,8 @@ def test_no_serious_accessibility_violations(browser, site, built_book, mode):
             const r = await axe.run(document, {runOnly: {type: "tag",
                 values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
             return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-                .map(v => [v.id, v.impact, v.nodes.length, v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
+                .map(v => [v.id, v.impact, v.nodes.length,
+                           v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
         }"""
         violations = page.evaluate(run_axe)
         if violations:  # once more after the page has settled: a real fault persists
@@ -172,8 +195,9 @@ def test_no_serious_accessibility_violations(browser, site, built_book, mode):
         for rule, impact, count, targets in violations:
             if rule in AXE_ACCEPTED:
                 continue
-            problems.append(f"{rel} ({mode}): {impact} {rule} on {count} element(s), "
-                            f"e.g. {targets}")
+            problems.append(
+                f"{rel} ({mode}): {impact} {rule} on {count} element(s), e.g. {targets}"
+            )
         context.close()
     assert not problems, "\n".join(problems)
 
@@ -194,7 +218,8 @@ def test_no_dead_controls(browser, site, built_book):
         context, page, _, _ = visit(browser, f"{site}/{rel.as_posix()}")
         controls = page.eval_on_selector_all(
             "article input, article select, article textarea",
-            "els => els.map(e => [e.id, !!e.closest('.fv-explorer[data-fv-ready]'), e.type])")
+            "els => els.map(e => [e.id, !!e.closest('.fv-explorer[data-fv-ready]'), e.type])",
+        )
         for cid, in_explorer, kind in controls:
             if not in_explorer:
                 problems.append(f"{rel}: control {cid or kind} is not part of a live explorer")
@@ -214,19 +239,26 @@ def test_no_dead_controls(browser, site, built_book):
 def test_theme_icons_draw_without_fontawesome_js(browser, site, built_book):
     """The theme's icons come from its webfont CSS, so the 1.5 MB script can be a stub."""
     script = built_book / "_static" / "scripts" / "fontawesome.js"
-    assert script.stat().st_size < 1000, "fontawesome.js was not replaced by the stub (_ext/fv_editions.py)"
+    assert script.stat().st_size < 1000, (
+        "fontawesome.js was not replaced by the stub (_ext/fv_editions.py)"
+    )
     context, page, _, _ = visit(browser, f"{site}/{pages(built_book)[0].as_posix()}")
     icons = page.eval_on_selector_all(
         "i.fa-solid, i.fa-brands, i.fa-regular",
         """els => els.filter(e => e.offsetParent !== null).map(e => {
                const before = getComputedStyle(e, '::before');
-               return [e.className, before.content, before.fontFamily, e.getBoundingClientRect().width];
-           })""")
+               return [e.className, before.content, before.fontFamily,
+                       e.getBoundingClientRect().width];
+           })""",
+    )
     loaded = page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
     context.close()
     assert icons, "no visible Font Awesome icon found on the page"
-    blank = [cls for cls, content, family, width in icons
-             if content in ("none", "normal", '""') or "Font Awesome" not in family or width == 0]
+    blank = [
+        cls
+        for cls, content, family, width in icons
+        if content in ("none", "normal", '""') or "Font Awesome" not in family or width == 0
+    ]
     assert not blank, f"icons drawn blank: {blank}"
     assert loaded, "the Font Awesome webfont did not load"
 
@@ -237,13 +269,18 @@ def _chapters(built_book) -> list[str]:
 
 # ---------------------------------------------------------------- search
 
+
 def _search(browser, site, query):
     context, page, _, console = visit(browser, f"{site}/search.html?q={query}")
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const s = document.querySelector("#search-results .search-summary");
-        return s && /finished|did not match/i.test(s.textContent); }""", timeout=20000)
-    hrefs = page.eval_on_selector_all("#search-results ul.search li a",
-                                      "els => els.map(e => e.getAttribute('href'))")
+        return s && /finished|did not match/i.test(s.textContent); }""",
+        timeout=20000,
+    )
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))"
+    )
     return context, page, hrefs, console
 
 
@@ -265,29 +302,41 @@ def test_search_icon_leaves_the_query_readable(browser, site, built_book):
         const pad = parseFloat(getComputedStyle(input).paddingLeft);
         return [r.right, i.left + pad, r.width]; }"""
     context, page, _, _ = _search(browser, site, "28")
-    icon_right, text_left, width = page.eval_on_selector(".bd-search-container form.bd-search",
-                                                         measure)
+    icon_right, text_left, width = page.eval_on_selector(
+        ".bd-search-container form.bd-search", measure
+    )
     context.close()
     if width == 0 or icon_right > text_left:
-        problems.append(f"search page: icon ends at {icon_right:.1f}px, "
-                        f"text starts at {text_left:.1f}px")
+        problems.append(
+            f"search page: icon ends at {icon_right:.1f}px, text starts at {text_left:.1f}px"
+        )
     context, page, _, _ = visit(browser, f"{site}/intro.html")
     page.keyboard.press("Control+k")
     page.wait_for_selector("#pst-search-dialog[open] form.bd-search input", state="visible")
-    icon_right, text_left, width = page.eval_on_selector("#pst-search-dialog form.bd-search",
-                                                         measure)
+    icon_right, text_left, width = page.eval_on_selector(
+        "#pst-search-dialog form.bd-search", measure
+    )
     context.close()
     if width == 0 or icon_right > text_left:
-        problems.append(f"search dialog: icon ends at {icon_right:.1f}px, "
-                        f"text starts at {text_left:.1f}px")
+        problems.append(
+            f"search dialog: icon ends at {icon_right:.1f}px, text starts at {text_left:.1f}px"
+        )
     assert not problems, "\n".join(problems)
 
 
 # ----------------------------------------------------------------- print
 
 # Page furniture that has no place on paper.
-PRINT_HIDDEN = [".bd-header", ".bd-sidebar-primary", ".bd-sidebar-secondary", ".header-article",
-                ".prev-next-area", ".bd-footer", "button", ".search-button-field"]
+PRINT_HIDDEN = [
+    ".bd-header",
+    ".bd-sidebar-primary",
+    ".bd-sidebar-secondary",
+    ".header-article",
+    ".prev-next-area",
+    ".bd-footer",
+    "button",
+    ".search-button-field",
+]
 # What a page break must not cut in two.
 PRINT_WHOLE = ["div.cell", "div.highlight", "figure", "div.cell_output img", "div.math"]
 
@@ -318,26 +367,37 @@ def test_printed_chapter_starts_with_its_title(browser, site, built_book):
         state = page.evaluate("""() => Object.assign(window.fvPrint,
             {after: document.querySelectorAll("article details:not([open])").length})""")
         if not texts or squeeze(title)[:30] not in squeeze(texts[0]):
-            problems.append(f"{rel}: page 1 of {len(texts)} does not start the chapter "
-                            f"({title.strip()[:40]!r}); "
-                            f"it shows {texts[0][:120] if texts else ''!r}")
+            problems.append(
+                f"{rel}: page 1 of {len(texts)} does not start the chapter "
+                f"({title.strip()[:40]!r}); "
+                f"it shows {texts[0][:120] if texts else ''!r}"
+            )
         elif squeeze(first)[:40] not in squeeze(texts[0]):
-            problems.append(f"{rel}: page 1 has the title but not the text after it "
-                            f"({first[:40]!r}): {texts[0][:200]!r}")
+            problems.append(
+                f"{rel}: page 1 has the title but not the text after it "
+                f"({first[:40]!r}): {texts[0][:200]!r}"
+            )
         if state["closed"]:
             problems.append(f"{rel}: closed while printing: {state['closed'][:3]}")
         if state["after"] != state["before"]:
-            problems.append(f"{rel}: {state['before']} closed <details> before printing, "
-                            f"{state['after']} after")
+            problems.append(
+                f"{rel}: {state['before']} closed <details> before printing, {state['after']} after"
+            )
         page.emulate_media(media="print")
-        shown = page.evaluate("""sels => sels.filter(s => Array.from(document.querySelectorAll(s))
+        shown = page.evaluate(
+            """sels => sels.filter(s => Array.from(document.querySelectorAll(s))
             .some(e => e.getClientRects().length > 0
-                       && getComputedStyle(e).visibility !== "hidden"))""", PRINT_HIDDEN)
+                       && getComputedStyle(e).visibility !== "hidden"))""",
+            PRINT_HIDDEN,
+        )
         if shown:
             problems.append(f"{rel}: printed with {shown}")
-        split = page.evaluate("""sels => sels.filter(
+        split = page.evaluate(
+            """sels => sels.filter(
             s => Array.from(document.querySelectorAll("article " + s))
-                .some(e => getComputedStyle(e).breakInside !== "avoid"))""", PRINT_WHOLE)
+                .some(e => getComputedStyle(e).breakInside !== "avoid"))""",
+            PRINT_WHOLE,
+        )
         if split:
             problems.append(f"{rel}: may be split across pages when printed: {split}")
         context.close()
@@ -346,8 +406,12 @@ def test_printed_chapter_starts_with_its_title(browser, site, built_book):
 
 # ---------------------------------------------------------------- phones
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True,
-         "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 1,
+    "is_mobile": True,
+    "has_touch": True,
+}
 MIN_TEXT_PX = 9  # the smallest text a page may show, in CSS pixels
 
 
@@ -363,8 +427,10 @@ def _figure_text_px() -> float:
 
 
 # Elements whose content may overflow them out of sight by design.
-CLIP_EXEMPT = ("mjx-assistive-mml, .fv-sr, .visually-hidden, .sr-only, .skip-link, "
-               ".bd-sidebar-primary, .bd-sidebar-secondary")
+CLIP_EXEMPT = (
+    "mjx-assistive-mml, .fv-sr, .visually-hidden, .sr-only, .skip-link, "
+    ".bd-sidebar-primary, .bd-sidebar-secondary"
+)
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -382,7 +448,8 @@ def test_phone_width_figures_equations_and_nothing_clipped(browser, site, built_
             page.evaluate("""() => { document.documentElement.dataset.mode = "dark";
                                      document.documentElement.dataset.theme = "dark"; }""")
         page.wait_for_timeout(300)  # face-value.js frames figures and equations on load
-        report = page.evaluate("""([textPx, minPx, exempt]) => {
+        report = page.evaluate(
+            """([textPx, minPx, exempt]) => {
             const out = [];
             const cue = (el, box) => {
                 const frame = el.closest(".fv-scroll-frame");
@@ -435,13 +502,16 @@ def test_phone_width_figures_equations_and_nothing_clipped(browser, site, built_
                 out.push(`the page scrolls sideways: ${doc.scrollWidth}px`);
             }
             return out;
-        }""", [text_px, MIN_TEXT_PX, CLIP_EXEMPT])
+        }""",
+            [text_px, MIN_TEXT_PX, CLIP_EXEMPT],
+        )
         problems += [f"{rel} ({mode}): {r}" for r in report]
         context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
 
 # ------------------------------------------------------------------ ARIA
+
 
 def test_no_deprecated_aria_roles(browser, site, built_book):
     """axe-core's aria-deprecated-role (impact "minor", so the WCAG test above does not
@@ -457,7 +527,9 @@ def test_no_deprecated_aria_roles(browser, site, built_book):
             return r.violations.map(
                 v => [v.nodes.length, v.nodes.slice(0, 3).map(n => n.html.slice(0, 80))]);
         }""")
-        problems += [f"{rel}: {count} element(s) with a deprecated role, e.g. {html}"
-                     for count, html in found]
+        problems += [
+            f"{rel}: {count} element(s) with a deprecated role, e.g. {html}"
+            for count, html in found
+        ]
         context.close()
     assert not problems, "\n".join(problems)

@@ -7,7 +7,13 @@ import socket
 import numpy as np
 import pytest
 
-from facelab.faces import (ChecksumError, datasets, DataUnavailableError, load_olivetti, OLIVETTI_SHA256)
+from facelab.faces import (
+    OLIVETTI_SHA256,
+    ChecksumError,
+    DataUnavailableError,
+    datasets,
+    load_olivetti,
+)
 
 
 def test_olivetti_shape_range_and_people(olivetti):

@@ -1,4 +1,5 @@
-"""Chapter 4's decomposition (facelab.experiments.composition.decompose) and the claims its prose makes.
+"""Chapter 4's decomposition (facelab.experiments.composition.decompose) and the claims its
+prose makes.
 
 The unit tests run a tiny decomposition; the claims tests run the chapter's
 own (five seeds, 1,200 test people per group, about two minutes) and are

@@ -167,7 +167,8 @@ def test_resized_chips_shape_dtype_and_determinism():
     (np.ones((0, 64, 64)), ValueError, "images: expected at least one face"),
     (np.full((1, 64, 64), np.nan), ValueError, "images: contains NaN"),
     (np.full((1, 64, 64), np.inf), ValueError, "images: contains NaN or infinite"),
-    (np.full((1, 64, 64), 255, dtype=np.uint8), ValueError, r"images: pixel values must be .*\[0, 1\]"),
+    (np.full((1, 64, 64), 255, dtype=np.uint8), ValueError,
+     r"images: pixel values must be .*\[0, 1\]"),
     (np.full((1, 64, 64), -0.01), ValueError, r"images: pixel values must be"),
 ])
 def test_chip_input_validation(bad, error, message):

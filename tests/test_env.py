@@ -52,13 +52,16 @@ def test_bad_arguments_are_named(name):
 
 
 def test_every_chapter_checks_its_environment_first():
-    """The first code cell of each chapter calls check_environment (deep=True where it uses dlib)."""
+    """The first code cell of each chapter calls check_environment (deep=True where it uses
+    dlib)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     for chapter in sorted((root / "chapters").glob("0*.md")):
         text = chapter.read_text(encoding="utf-8")
         first = text.split("```{code-cell}", 1)[1].split("```", 1)[0]
-        assert "check_environment(" in first, f"{chapter.name}: its first code cell does not check the environment"
+        assert "check_environment(" in first, \
+            f"{chapter.name}: its first code cell does not check the environment"
         uses_deep = "matching import deep" in text or '"deep"' in text or "DlibResNet" in text
-        assert ("deep=True" in first) == uses_deep, f"{chapter.name}: deep=True exactly when it uses the deep network"
+        assert ("deep=True" in first) == uses_deep, \
+            f"{chapter.name}: deep=True exactly when it uses the deep network"

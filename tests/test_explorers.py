@@ -27,9 +27,15 @@ import pytest
 
 from facelab.views import explorers
 from facelab.views.explorers import _common as fx
-from facelab.views.explorers import _html
-from facelab.views.explorers import (explorer_numbers, gallery_max_scores, quantise_scores,
-                                     threshold_explorer, watchlist_explorer, watchlist_numbers)
+from facelab.views.explorers import (
+    _html,
+    explorer_numbers,
+    gallery_max_scores,
+    quantise_scores,
+    threshold_explorer,
+    watchlist_explorer,
+    watchlist_numbers,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 JS_TESTS = ROOT / "tests" / "js"
@@ -334,8 +340,9 @@ def test_vermillion_is_never_a_text_colour_and_svg_colours_come_from_the_palette
                watchlist_explorer(watch_data["max"], watch_data["sizes"], impostor=imp)):
         svg = "".join(re.findall(r"<svg.*?</svg>", ex.html, re.S))
         # No colour written into the SVG: every fill and stroke follows the mode.
-        assert not re.search(r"(fill|stroke|color)=\"(#|rgb|hsl|[a-z]+\")", svg.replace(
-            'fill="none"', "").replace('stroke="none"', "")), re.findall(r'(?:fill|stroke)="[^"u]+"', svg)[:5]
+        plain = svg.replace('fill="none"', "").replace('stroke="none"', "")
+        assert not re.search(r"(fill|stroke|color)=\"(#|rgb|hsl|[a-z]+\")", plain), \
+            re.findall(r'(?:fill|stroke)="[^"u]+"', svg)[:5]
         for text in re.findall(r"<text[^>]*>", svg):
             assert "fv-imp" not in text, text
 
@@ -393,7 +400,7 @@ def test_python_twins_give_the_cases(cases):
     for c in cases["parse"]:
         got = fx._parse_threshold_text(c["text"])
         assert got == from_case(c["hundredths"]), c
-        for (lo, hi, step), want in zip(cases["grids"], c["committed"]):
+        for (lo, hi, step), want in zip(cases["grids"], c["committed"], strict=True):
             assert (None if got is None else fx._snap_to_grid(got, lo, hi, step)) == want, c
     for x, want in cases["float_thresholds"]:
         assert fx._check_threshold(x) == want, x
@@ -639,7 +646,7 @@ def test_threshold_slider_by_value_and_typed_value(visit, explorers_page):
         el.value = x; el.dispatchEvent(new Event('input', {bubbles: true}));
         return [el.value, window.FaceValueExplorers.thr.read()];
     })""", values)
-    for (value, shown), x in zip(got, values):
+    for (value, shown), x in zip(got, values, strict=True):
         assert float(value) == float(x)
         want = ex.numbers(float(value))
         assert shown == {k: want[k] for k in TEXT_KEYS}, value
@@ -735,7 +742,8 @@ def test_notebook_shortcuts_do_not_see_the_inputs_keys(visit, explorers_page):
     assert marked and set(marked) == {"true"}
 
 
-COLOURS = """root => { const s = getComputedStyle(root), out = {bg: s.backgroundColor, text: s.color};
+COLOURS = """root => {
+    const s = getComputedStyle(root), out = {bg: s.backgroundColor, text: s.color};
     const pick = (sel, prop) => { const el = root.querySelector(sel);
         return el ? getComputedStyle(el)[prop] : null; };
     out.genuine = pick('.fv-gen-stroke', 'stroke');

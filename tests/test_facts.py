@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIB = pybtex.database.parse_file(ROOT / "references.bib").entries
 PROSE = sorted(ROOT.glob("chapters/*.md")) + [ROOT / "intro.md"]
 # A glued fact, then (in the same sentence) the first citation after it.
-GLUED = re.compile(r"\{glue:md\}`fact_([a-z0-9_]+)`(?=([^.{]*(?:\{glue:md\}`[^`]+`[^.{]*)*\{cite:[pt]\}`([^`]+)`)?)")
+GLUED = re.compile(r"\{glue:md\}`fact_([a-z0-9_]+)`"
+                   r"(?=([^.{]*(?:\{glue:md\}`[^`]+`[^.{]*)*\{cite:[pt]\}`([^`]+)`)?)")
 ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -36,7 +37,8 @@ def test_every_data_file_row_cites_a_real_source():
 
 
 def test_gender_shades_headlines_agree_with_the_table():
-    table = {(r["vendor"], r["subgroup"]): float(r["error_pct"]) for r in read_csv("gender_shades.csv")}
+    table = {(r["vendor"], r["subgroup"]): float(r["error_pct"])
+             for r in read_csv("gender_shades.csv")}
     assert len(table) == 12
     assert facts.value("gs_error_darker_female_max_pct") == max(
         v for (_, g), v in table.items() if g == "darker_female")

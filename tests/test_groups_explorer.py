@@ -26,7 +26,6 @@ from facelab.views.explorers import (
     groups_explorer_from_experiment,
     groups_numbers,
 )
-from facelab.views.explorers import groups as groups_module
 from facelab.views.explorers.groups import _Counted, _equal_fmr_b, _grid_encode, _times
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +97,8 @@ def test_a_mix_where_b_is_rare_gives_b_more_false_matches(data):
 
 
 @pytest.mark.parametrize("x, text", [(1.0, "1.00×"), (3.4149, "3.41×"), (0.004999, "0.00500×"),
-                                     (123.45, "123.45×"), (1e-9, "<0.000001×"), (0.995, "1.00×"), (0.994, "0.994×")])
+                                     (123.45, "123.45×"), (1e-9, "<0.000001×"), (0.995, "1.00×"),
+                                     (0.994, "0.994×")])
 def test_ratios_keep_three_significant_digits(x, text):
     assert _times(x) == text
 
@@ -143,7 +143,8 @@ def test_equal_fmr_picks_the_nearest_grid_threshold(data):
     (dict(arm="group"), "arm"), (dict(arm=None), "arm"),
     (dict(threshold=200), "threshold"), (dict(threshold="80"), "threshold"),
     (dict(threshold=np.nan), "threshold"), (dict(threshold=True), "threshold"),
-    (dict(threshold={"A": 80}), "threshold"), (dict(threshold={"A": 80, "B": -1}), "threshold['B']"),
+    (dict(threshold={"A": 80}), "threshold"),
+    (dict(threshold={"A": 80, "B": -1}), "threshold['B']"),
 ])
 def test_groups_numbers_refuses_each_bad_setting_by_name(data, kwargs, name):
     args = dict(dict(share_b=0.1, arm="training", threshold=80.0), **kwargs)
@@ -188,9 +189,11 @@ def test_groups_explorer_refuses_bad_arguments_by_name(data, kwargs, name):
 
 
 @pytest.mark.parametrize("kwargs, name", [
-    (dict(shares=[]), "shares"), (dict(shares="0.1"), "shares"), (dict(shares=[0.1, 0.1]), "shares"),
+    (dict(shares=[]), "shares"), (dict(shares="0.1"), "shares"),
+    (dict(shares=[0.1, 0.1]), "shares"),
     (dict(shares=[0.1, 1.5]), "shares"), (dict(seed=-1), "seed"), (dict(seed=1.5), "seed"),
-    (dict(n_test_per_group=1), "n_test_per_group"), (dict(n_test_per_group=True), "n_test_per_group"),
+    (dict(n_test_per_group=1), "n_test_per_group"),
+    (dict(n_test_per_group=True), "n_test_per_group"),
     (dict(arms=["group"]), "arms"), (dict(arms="training"), "arms"), (dict(cache={}), "cache"),
     (dict(share_b=0.3), "share_b"),
 ])
@@ -334,7 +337,8 @@ def cases_module():
 def test_cases_file_is_current():
     module = cases_module()
     assert (JS_TESTS / "groups-cases.json").read_text(encoding="utf-8") == \
-        module.dumps(module.build_groups_cases()), "run: .venv/bin/python tests/js/explorer_cases.py"
+        module.dumps(module.build_groups_cases()), \
+        "run: .venv/bin/python tests/js/explorer_cases.py"
 
 
 def test_groups_numbers_give_the_cases_readouts():
@@ -387,7 +391,8 @@ def test_the_page_agrees_with_python_after_every_move(data, tmp_path):
             share = ex.mixes[int(page.input_value("#grp-mix"))]
             arm = ex.arms[[page.is_checked(f"#grp .fv-arm-{i}") for i in (0, 1)].index(True)]
             if page.is_checked("#grp .fv-mode-1"):
-                t = {"A": float(page.input_value("#grp-ta")), "B": float(page.input_value("#grp-tb"))}
+                t = {"A": float(page.input_value("#grp-ta")),
+                     "B": float(page.input_value("#grp-tb"))}
             else:
                 t = float(page.input_value("#grp-t"))
             want = ex.numbers(share, arm, t)

@@ -39,7 +39,7 @@ def test_issue_labels_have_the_book_form():
 def test_eu_ban_on_live_police_identification_reaches_only_live_police_use(rules):
     keys, scopes, covered = law.scope_matrix(rules)
     row = covered[keys.index("eu_ai_act_5_1_h")]
-    assert [s for s, c in zip(scopes, row) if c] == ["police-live"]
+    assert [s for s, c in zip(scopes, row, strict=True) if c] == ["police-live"]
 
 
 def test_only_portland_among_city_bans_reaches_private_businesses(rules):

@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from facelab.matching import (cosine_similarity, from_score, max_scores_streamed, search, similarity_scores, to_score, verify)
+from facelab.matching import (
+    cosine_similarity,
+    from_score,
+    max_scores_streamed,
+    search,
+    similarity_scores,
+    to_score,
+    verify,
+)
 
 
 @pytest.fixture(scope="module")

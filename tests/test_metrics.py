@@ -6,7 +6,19 @@ from scipy.stats import norm
 from sklearn.metrics import det_curve as sk_det_curve
 from sklearn.metrics import roc_curve
 
-from facelab.evaluation import (bootstrap_by_identity, by_group, det_curve, eer, error_curve, fmr, fnmr, pair_scores, probit, SortedScores, threshold_for_fmr)
+from facelab.evaluation import (
+    SortedScores,
+    bootstrap_by_identity,
+    by_group,
+    det_curve,
+    eer,
+    error_curve,
+    fmr,
+    fnmr,
+    pair_scores,
+    probit,
+    threshold_for_fmr,
+)
 from facelab.matching import similarity_scores
 
 

@@ -18,7 +18,8 @@ def test_every_objective_is_assessed(chapter):
     assert objectives, f"{chapter} has no 'After this chapter you can' list"
     mapping = syllabus.objective_map()
     for obj in objectives:
-        assert mapping.get((chapter, obj.number)), f"{chapter} objective {obj.number} is not assessed"
+        assert mapping.get((chapter, obj.number)), \
+            f"{chapter} objective {obj.number} is not assessed"
 
 
 def test_every_reference_in_the_map_exists():

@@ -289,8 +289,8 @@ def chapter5(olivetti):
     scores = np.column_stack([p.score for p in pairs])
     rates = occlusion.error_rates(scores, pairs[0].mated, thresholds)
     return dict(X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test,
-                X_test_masked=X_test_masked, unprepared=unprepared, pairs=pairs, scores=scores, rates=rates,
-                threshold=thresholds[0])
+                X_test_masked=X_test_masked, unprepared=unprepared, pairs=pairs, scores=scores,
+                rates=rates, threshold=thresholds[0])
 
 
 @pytest.fixture(scope="module")
@@ -391,7 +391,8 @@ def test_ch5_any_half_more_than_doubles_the_error_of_the_model_as_sold(chapter5,
     assert all(hidden_regions[half][0] > 2 * eer_1 for half in ("lower", "upper", "left", "right"))
 
 
-def test_ch5_mask_shape_costs_less_than_the_lower_half_and_sunglasses_less_than_upper(hidden_regions):
+def test_ch5_mask_shape_costs_less_than_the_lower_half_and_sunglasses_less_than_upper(
+        hidden_regions):
     assert hidden_regions["mask"][0] < hidden_regions["lower"][0]
     assert hidden_regions["eyes"][0] < hidden_regions["upper"][0]
 

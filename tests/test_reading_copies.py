@@ -17,10 +17,12 @@ from .conftest import ROOT
 pytestmark = pytest.mark.book
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]-*.md"))
-if os.environ.get("FV_CHAPTERS"):  # a partial build while writing tests: FV_CHAPTERS=01-retreat,03-thresholds
+# A partial build while writing tests: FV_CHAPTERS=01-retreat,03-thresholds
+if os.environ.get("FV_CHAPTERS"):
     CHAPTERS = os.environ["FV_CHAPTERS"].split(",")
 # MyST markup that JupyterLab would show as it is.
-MARKUP = re.compile(r"\{(glue|cite|ref\}|numref\}|term\}|eq\}|download\}|solution|exercise|admonition)"
+MARKUP = re.compile(r"\{(glue|cite|ref\}|numref\}|term\}|eq\}|download\}|solution|exercise"
+                    r"|admonition)"
                     r"|^(`{3,}|:{3,})\{|^\([\w-]+\)=\s*$", re.M)
 
 
@@ -54,7 +56,8 @@ def test_every_chapter_has_a_valid_reading_copy(built_book):
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
         assert nb.metadata.kernelspec.name == "python3"
-        assert "jupytext" not in nb.metadata, "a reading copy must not look like a paired text notebook"
+        assert "jupytext" not in nb.metadata, \
+            "a reading copy must not look like a paired text notebook"
 
 
 def test_no_myst_markup_is_left_in_what_a_reader_sees(built_book):
@@ -105,8 +108,9 @@ def test_student_copies_have_no_solution(built_book):
     for chapter in CHAPTERS:
         raw = (built_book / "_notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8")
         assert "solution-start" not in raw and "**Solution**" not in raw, chapter
-        assert "**Exercise" in raw or "{exercise}" not in (ROOT / "chapters" / f"{chapter}.md").read_text(
-            encoding="utf-8"), f"{chapter}: the exercises themselves must stay"
+        md = (ROOT / "chapters" / f"{chapter}.md").read_text(encoding="utf-8")
+        assert "**Exercise" in raw or "{exercise}" not in md, \
+            f"{chapter}: the exercises themselves must stay"
 
 
 def test_download_button_offers_the_reading_copy(built_book):
@@ -121,5 +125,7 @@ def test_the_first_cell_checks_the_students_kernel(built_book):
     for chapter in CHAPTERS:
         first = next(c for c in _copy(built_book, chapter)["cells"] if c["cell_type"] == "code")
         assert "check_environment(" in first["source"], f"{chapter}: first code cell"
-        assert first["outputs"] == [] and first["execution_count"] is None, f"{chapter}: stored output"
-        assert not first["metadata"].get("jupyter", {}).get("outputs_hidden"), f"{chapter}: hidden output"
+        assert first["outputs"] == [] and first["execution_count"] is None, \
+            f"{chapter}: stored output"
+        assert not first["metadata"].get("jupyter", {}).get("outputs_hidden"), \
+            f"{chapter}: hidden output"

@@ -42,8 +42,8 @@ def test_fast_transform_is_the_fitted_fisherfaces(emb):
     fast = emb.transform(faces.images)
     exact = emb.model.transform(faces.data)
     assert fast.dtype == np.float32 and fast.shape == (12, emb.dim) == exact.shape
-    assert np.allclose(matching.cosine_similarity(fast, fast), matching.cosine_similarity(exact, exact),
-                       atol=1e-5)
+    assert np.allclose(matching.cosine_similarity(fast, fast),
+                       matching.cosine_similarity(exact, exact), atol=1e-5)
 
 
 def test_default_training_population_is_documented(emb):
@@ -297,7 +297,8 @@ def test_ch3_exercise_city_council():
 
 
 def test_ch3_the_same_80_means_different_fmrs(aclu):
-    rates = {m: evaluation.fmr(olivetti.olivetti_scores(m)[1], 80) for m in ("raw", "eigen", "fisher")}
+    rates = {m: evaluation.fmr(olivetti.olivetti_scores(m)[1], 80)
+             for m in ("raw", "eigen", "fisher")}
     rates["synthetic"] = aclu.fmr(80)
     aclu_implied = evaluation.implied_fmr(facts.value("aclu_false_matches"),
                                          facts.value("aclu_probes"),

@@ -101,7 +101,8 @@ def test_the_chapter_setting_in_the_brief(impostor):
 
 
 @pytest.mark.parametrize("x, text", [(0, "0"), (0.5, "0.500"), (12.345, "12.3"), (1234.5, "1,235"),
-                                     (99.96, "100.0"), (1e-9, "<0.000001"), (0.000123456, "0.000123")])
+                                     (99.96, "100.0"), (1e-9, "<0.000001"),
+                                     (0.000123456, "0.000123")])
 def test_amounts_keep_three_significant_digits(x, text):
     assert _amount(x) == text
 
@@ -248,7 +249,8 @@ def cases():
 def test_cases_file_is_current():
     module = cases_module()
     assert (JS_TESTS / "review-cases.json").read_text(encoding="utf-8") == \
-        module.dumps(module.build_review_cases()), "run: .venv/bin/python tests/js/explorer_cases.py"
+        module.dumps(module.build_review_cases()), \
+        "run: .venv/bin/python tests/js/explorer_cases.py"
 
 
 def test_review_numbers_give_the_cases_readouts(cases):

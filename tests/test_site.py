@@ -14,8 +14,9 @@ from .site import pages
 pytestmark = pytest.mark.book
 
 # src/href attributes that make the browser fetch something by itself.
-LOADS = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="(https?:)?//([^"/]+)',
-                   re.IGNORECASE)
+LOADS = re.compile(
+    r'<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="(https?:)?//([^"/]+)', re.IGNORECASE
+)
 
 
 def test_book_builds_with_warnings_as_errors(built_book):
@@ -41,7 +42,9 @@ def test_student_edition_has_no_solution_text(built_book):
     for path in built_book.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".js", ".md", ".txt", ".ipynb", ".json"):
             assert marker not in path.read_text(encoding="utf-8", errors="replace"), path
-    downloaded = (built_book / "_sources" / "chapters" / "01-retreat.md").read_text(encoding="utf-8")
+    downloaded = (built_book / "_sources" / "chapters" / "01-retreat.md").read_text(
+        encoding="utf-8"
+    )
     assert "solution-start" not in downloaded and "{exercise}" in downloaded
 
 
@@ -55,7 +58,8 @@ def test_every_figure_cell_produced_its_figure(built_book):
         expected = len(re.findall(r"^\s+image:\s*\n\s+alt:", text, re.M))
         checked += expected
         assert page.read_text(encoding="utf-8").count("<img") >= expected, (
-            f"{source.name}: {expected} figures expected")
+            f"{source.name}: {expected} figures expected"
+        )
     assert checked > 0
 
 
@@ -82,15 +86,34 @@ def instructor_book(built_book):
 
     out = ROOT / "_build" / "instructor"
     config = ROOT / "_build" / "_config_instructor.yml"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "edition_config.py"), str(config)], check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "edition_config.py"), str(config)], check=True
+    )
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--builder", "html",
-         "-W", "--keep-going", "--config", str(config), "--path-output", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env)
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(ROOT),
+            "--builder",
+            "html",
+            "-W",
+            "--keep-going",
+            "--config",
+            str(config),
+            "--path-output",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if proc.returncode != 0:
-        pytest.fail("instructor edition failed to build:\n" + (proc.stdout + proc.stderr)[-4000:],
-                    pytrace=False)
+        pytest.fail(
+            "instructor edition failed to build:\n" + (proc.stdout + proc.stderr)[-4000:],
+            pytrace=False,
+        )
     return out / "_build" / "html"
 
 
@@ -108,19 +131,28 @@ def test_every_exercise_notebook_is_a_student_download(built_book):
 
     masters = sorted(p.stem for p in (ROOT / "exercises").glob("ex*.md"))
     page = (built_book / "chapters" / "exercise-notebooks.html").read_text(encoding="utf-8")
-    links = dict((Path(href).name[:-len(".ipynb")], href)
-                 for href in re.findall(r'href="(\.\./_downloads/[^"]+\.ipynb)"', page))
+    links = dict(
+        (Path(href).name[: -len(".ipynb")], href)
+        for href in re.findall(r'href="(\.\./_downloads/[^"]+\.ipynb)"', page)
+    )
     assert sorted(links) == masters, f"downloads {sorted(links)} != masters {masters}"
     for name, href in links.items():
         path = (built_book / "chapters" / href).resolve()
         nb = json.loads(path.read_text(encoding="utf-8"))
         sources = ["".join(c["source"]) for c in nb["cells"]]
         assert any(s.startswith('grader.check("q1")') for s in sources), f"{name}: no checks"
-        leaked = [s[:80] for s in sources if "# SOLUTION" in s or "**Rubric" in s or "# HIDDEN" in s]
+        leaked = [
+            s[:80] for s in sources if "# SOLUTION" in s or "**Rubric" in s or "# HIDDEN" in s
+        ]
         assert not leaked, f"{name}: the download holds solutions or hidden tests: {leaked}"
-        cases = [case for test in nb["metadata"]["otter"]["tests"].values()
-                 for case in test["suites"][0]["cases"]]
-        assert cases and not any(case.get("hidden") for case in cases), f"{name}: hidden tests in the download"
+        cases = [
+            case
+            for test in nb["metadata"]["otter"]["tests"].values()
+            for case in test["suites"][0]["cases"]
+        ]
+        assert cases and not any(case.get("hidden") for case in cases), (
+            f"{name}: hidden tests in the download"
+        )
 
 
 def _search_index(built_book) -> dict:
@@ -129,7 +161,7 @@ def _search_index(built_book) -> dict:
     text = (built_book / "searchindex.js").read_text(encoding="utf-8")
     prefix = "Search.setIndex("
     assert text.startswith(prefix) and text.rstrip().endswith(")"), "searchindex.js changed shape"
-    return json.loads(text.strip()[len(prefix):-1])
+    return json.loads(text.strip()[len(prefix) : -1])
 
 
 def test_search_index_holds_numbers(built_book):
@@ -176,8 +208,9 @@ def test_every_page_names_the_minimum_figure_scale(built_book):
     the book's figure style (facelab.views.style) by the page-fixes extension."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("fv_page_fixes_t",
-                                                  ROOT / "_ext" / "fv_page_fixes.py")
+    spec = importlib.util.spec_from_file_location(
+        "fv_page_fixes_t", ROOT / "_ext" / "fv_page_fixes.py"
+    )
     fixes = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fixes)
     expected = f"{fixes.figure_min_scale():.3f}"
@@ -220,13 +253,21 @@ def test_running_page_follows_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## For students", 1)[1].split("\n## ", 1)[0]
     page = (ROOT / "chapters" / "running.md").read_text(encoding="utf-8")
-    commands = [line.split("  #")[0].strip()
-                for block in re.findall(r"```\w*\n(.*?)```", section, re.S)
-                for line in block.splitlines() if line.strip()]
+    commands = [
+        line.split("  #")[0].strip()
+        for block in re.findall(r"```\w*\n(.*?)```", section, re.S)
+        for line in block.splitlines()
+        if line.strip()
+    ]
     commands += re.findall(r"\| `([^`]*SCIKIT_LEARN_DATA[^`]*)` \|", section)
     assert len(commands) >= 10, commands
     missing = [c for c in commands if c not in page]
     assert not missing, f"README commands missing from chapters/running.md: {missing}"
-    for needed in ("setx SCIKIT_LEARN_DATA", "requirements-student.txt",
-                   "python -m facelab.book.kernel", "{{ repo_link }}", ".ipynb"):
+    for needed in (
+        "setx SCIKIT_LEARN_DATA",
+        "requirements-student.txt",
+        "python -m facelab.book.kernel",
+        "{{ repo_link }}",
+        ".ipynb",
+    ):
         assert needed in page, needed

@@ -5,7 +5,6 @@ import pytest
 
 from facelab.evaluation import implied_fmr, p_any_false_match, watchlist
 
-
 # ---------------------------------------------------------------- p_any_false_match
 
 def test_edge_cases_of_p_any_false_match():

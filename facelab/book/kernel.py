@@ -100,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, RuntimeError) as exc:
         parser.exit(2, f"error: {exc}\n")
     print(f"Installed the Jupyter kernel {args.display_name!r} (name {args.name!r}) in {path}")
-    print(f"It runs {sys.executable}. In Jupyter choose Kernel > Change Kernel > {args.display_name}.")
+    print(f"It runs {sys.executable}. "
+          f"In Jupyter choose Kernel > Change Kernel > {args.display_name}.")
     if args.list:
         from jupyter_client.kernelspec import KernelSpecManager
         for kname, kdir in sorted(KernelSpecManager().find_kernel_specs().items()):

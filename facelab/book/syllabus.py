@@ -48,7 +48,8 @@ def chapter_objectives(chapter: str, root: Path = ROOT) -> list[Objective]:
 def objective_map(root: Path = ROOT) -> dict[tuple[str, int], list[str]]:
     """``(chapter, objective number) -> [question references]`` from objectives.csv."""
     with (root / "exercises" / "objectives.csv").open(encoding="utf-8", newline="") as fh:
-        return {(r["chapter"], int(r["objective"])): [q.strip() for q in r["assessed_by"].split(";") if q.strip()]
+        return {(r["chapter"], int(r["objective"])):
+                [q.strip() for q in r["assessed_by"].split(";") if q.strip()]
                 for r in csv.DictReader(fh)}
 
 
@@ -59,7 +60,8 @@ def exercise_questions(root: Path = ROOT) -> dict[str, dict[str, str]]:
         text = path.read_text(encoding="utf-8")
         names = re.findall(r"# BEGIN QUESTION\s*\nname:\s*(\w+)", text)
         prompts = re.findall(r"^\*\*Question \d+[^*]*\*\*\s*(.*)$", text, re.M)
-        out[path.name[:4]] = dict(zip(names, prompts + [""] * (len(names) - len(prompts))))
+        out[path.name[:4]] = dict(zip(names, prompts + [""] * (len(names) - len(prompts)),
+                                         strict=False))
     return out
 
 
@@ -74,7 +76,7 @@ def map_table(chapter: str, root: Path = ROOT):
     """The objectives of one chapter and what assesses each, as a Markdown table."""
     from IPython.display import Markdown
 
-    mapping, questions = objective_map(root), exercise_questions(root)
+    mapping = objective_map(root)
     in_chapter = chapter_exercises(chapter, root)
     rows = ["| # | After this chapter, a student can | Assessed by |", "|---|---|---|"]
     for obj in chapter_objectives(chapter, root):

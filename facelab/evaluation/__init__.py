@@ -17,21 +17,38 @@ The vocabulary is that of ISO/IEC 19795-1; a comparison **matches if and only
 if score >= threshold** everywhere.
 """
 
-from .bootstrap import (BootstrapResult, BootstrapWarning, PersonErrors, bootstrap_by_identity,
-                        draw_counts, pair_layout, percentile_interval, person_errors,
-                        pooled_replicates)
+from .bootstrap import (
+    BootstrapResult,
+    BootstrapWarning,
+    PersonErrors,
+    bootstrap_by_identity,
+    draw_counts,
+    pair_layout,
+    percentile_interval,
+    person_errors,
+    pooled_replicates,
+)
 from .gallery import WatchlistOutcome, implied_fmr, p_any_false_match, watchlist
-from .leads import ReviewOutcome, binomial_tail, expected_listed, review
 from .groups import GroupMetric, by_group
+from .leads import ReviewOutcome, binomial_tail, expected_listed, review
 from .pairs import Pairs, mixed_pair_scores, pair_scores
-from .rates import (ErrorCurve, SortedScores, det_curve, eer, error_curve, fmr, fnmr, probit,
-                    threshold_for_fmr)
+from .rates import (
+    ErrorCurve,
+    SortedScores,
+    det_curve,
+    eer,
+    error_curve,
+    fmr,
+    fnmr,
+    probit,
+    threshold_for_fmr,
+)
 
 __all__ = ["Pairs", "pair_scores", "mixed_pair_scores", "fmr", "fnmr", "ErrorCurve",
            "error_curve", "det_curve", "eer", "threshold_for_fmr", "probit", "SortedScores",
-           "GroupMetric", "by_group", "BootstrapResult", "BootstrapWarning", "bootstrap_by_identity",
-           "percentile_interval", "draw_counts", "pair_layout", "PersonErrors", "person_errors",
-           "pooled_replicates",
+           "GroupMetric", "by_group", "BootstrapResult", "BootstrapWarning",
+           "bootstrap_by_identity", "percentile_interval", "draw_counts", "pair_layout",
+           "PersonErrors", "person_errors", "pooled_replicates",
            "p_any_false_match", "implied_fmr", "WatchlistOutcome", "watchlist",
            "binomial_tail", "expected_listed", "ReviewOutcome", "review"]
 

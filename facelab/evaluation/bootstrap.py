@@ -38,9 +38,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import (ArgumentError, check_callable, check_int, check_labels, check_real,
-                           check_seed)
-from .groups import _check_aligned
+from .._validation import (
+    ArgumentError,
+    check_array,
+    check_callable,
+    check_int,
+    check_labels,
+    check_real,
+    check_seed,
+)
+from .groups import _as_labels, _check_aligned
 from .rates import _out
 
 __all__ = [
@@ -113,7 +120,9 @@ def percentile_interval(estimate, replicates, confidence: float = 0.95,
         not, a :class:`BootstrapWarning` says how many were left out.
     """
     confidence = _check_confidence(confidence)
-    reps = np.asarray(replicates, dtype=float)
+    # NaN and infinite values are allowed: they mark undefined replicates (left out below).
+    estimate = check_array(estimate, "estimate", finite=False, min_rows=0)
+    reps = check_array(replicates, "replicates", finite=False, min_rows=0)
     if reps.ndim == 0 or reps.shape[0] == 0:
         raise ArgumentError("replicates: need at least one replicate, got none.")
     flat = reps.reshape(reps.shape[0], -1)
@@ -129,7 +138,7 @@ def percentile_interval(estimate, replicates, confidence: float = 0.95,
         low, high = np.quantile(reps[valid], [tail, 1 - tail], axis=0)
     else:
         low = high = np.full(reps.shape[1:], np.nan)
-    return BootstrapResult(estimate=_out(np.asarray(estimate, dtype=float)), low=_out(low),
+    return BootstrapResult(estimate=_out(estimate), low=_out(low),
                            high=_out(high), confidence=confidence, replicates=reps,
                            n_invalid=n_invalid)
 
@@ -207,12 +216,12 @@ def bootstrap_by_identity(metric_fn: Callable, *arrays, identities, strata=None,
         ``n_invalid`` and left out of the interval, with a warning.
     """
     check_callable(metric_fn, "metric_fn")
-    ident = np.asarray(identities)
+    ident = _as_labels(identities, "identities")
     if (ident.ndim not in (1, 2) or ident.shape[0] == 0
             or (ident.ndim == 2 and ident.shape[1] != 2)):
         raise ArgumentError(
             f"identities: expected shape (n,) or (n, 2) with n >= 1, got {ident.shape}.")
-    arrays = _check_aligned(arrays, ident.shape[0])
+    arrays = _check_aligned(arrays, ident.shape[0], labels="identities")
     n_boot = check_int(n_boot, "n_boot", 1)
     confidence = _check_confidence(confidence)
     seed = check_seed(seed, allow_none=True)
@@ -252,7 +261,6 @@ def bootstrap_by_identity(metric_fn: Callable, *arrays, identities, strata=None,
 # The fast path: per-person error counts over every pair of photos
 # --------------------------------------------------------------------------
 
-@lru_cache(maxsize=4)
 def pair_layout(n_people: int, photos: int):
     """The people of every pair of photos of ``n_people`` people with ``photos`` photos each.
 
@@ -267,8 +275,12 @@ def pair_layout(n_people: int, photos: int):
     mated : ndarray of shape (n_pairs,), bool
         ``pi == pj`` (read-only).
     """
-    n_people = check_int(n_people, "n_people", 1)
-    photos = check_int(photos, "photos", 1)
+    # Checked before the cache: it would hash a list, and answer True as if it were 1.
+    return _pair_layout(check_int(n_people, "n_people", 1), check_int(photos, "photos", 1))
+
+
+@lru_cache(maxsize=4)
+def _pair_layout(n_people: int, photos: int):
     i, j = np.triu_indices(n_people * photos, k=1)
     pi, pj = (i // photos).astype(np.int32), (j // photos).astype(np.int32)
     mated = pi == pj
@@ -340,7 +352,7 @@ def person_errors(scores, n_people: int, photos: int, threshold: float) -> Perso
     PersonErrors
     """
     pi, pj, mated = pair_layout(n_people, photos)
-    scores = np.asarray(scores)
+    scores = check_array(scores, "scores", ndim=1, min_rows=0, dtype=None, what="scores")
     if scores.shape != pi.shape:
         raise ArgumentError(f"scores: {n_people} people with {photos} photos each have "
                             f"{pi.size:,} pairs; got {scores.shape}.")

@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from .._validation import ArgumentError
 from .rates import _out
 
 __all__ = ["GroupMetric", "by_group"]
 
 
-def _check_aligned(arrays, n: int, name: str = "arrays") -> list[np.ndarray]:
+def _as_labels(x, name: str) -> np.ndarray:
+    """Labels (ids, groups: any hashable kind) as an array; ragged lists and NaN refused."""
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"{name}: could not read it as an array of labels ({exc}).") from None
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        raise ArgumentError(f"{name}: contains NaN; labels must be ids or names.")
+    return a
+
+
+def _check_aligned(arrays, n: int, name: str = "arrays",
+                   labels: str = "the labels") -> list[np.ndarray]:
     if not arrays:
         raise ValueError(f"{name}: give at least one array for the metric.")
-    out = [np.asarray(a) for a in arrays]
+    out = []
+    for k, a in enumerate(arrays):
+        try:
+            out.append(np.asarray(a))
+        except (TypeError, ValueError) as exc:  # ragged nested lists
+            raise ArgumentError(f"{name}: could not read array {k} ({exc}).") from None
     for k, a in enumerate(out):
         if a.ndim == 0 or a.shape[0] != n:
             raise ValueError(
                 f"{name}: array {k} has shape {a.shape}; every array needs one row per "
-                f"sample ({n}), aligned with the labels."
+                f"sample ({n}), aligned with {labels}."
             )
     return out
 
@@ -112,11 +131,11 @@ def by_group(metric_fn: Callable, *arrays, groups, **kwargs) -> GroupMetric:
     """
     if not callable(metric_fn):
         raise ValueError(f"metric_fn: expected a function, got {metric_fn!r}.")
-    groups = np.asarray(groups)
+    groups = _as_labels(groups, "groups")
     if groups.ndim != 1 or groups.size == 0:
         raise ValueError(
             f"groups: expected a non-empty 1-D array of labels, got shape {groups.shape}.")
-    arrays = _check_aligned(arrays, groups.size)
+    arrays = _check_aligned(arrays, groups.size, labels="groups")
     labels, inverse = np.unique(groups, return_inverse=True)
     values, sizes = {}, {}
     for k, label in enumerate(labels):  # a loop over groups, not samples

@@ -16,9 +16,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import ArgumentError, check_array, check_bool
 from ..matching.compare import _check_embeddings, similarity_scores
 
 __all__ = ["Pairs", "pair_scores", "mixed_pair_scores"]
+
+
+def _labels(x, name: str, n: int, per: str) -> np.ndarray:
+    """One label per row (ids or groups, any hashable kind), as an array of shape (n,)."""
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"{name}: could not read it as an array of labels ({exc}).") from None
+    if a.shape != (n,):
+        raise ArgumentError(f"{name}: expected shape ({n},), one {per}, got {a.shape}.")
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        raise ArgumentError(f"{name}: contains NaN; labels must be ids or names.")
+    return a
 
 
 @dataclass(frozen=True)
@@ -106,20 +120,16 @@ def pair_scores(embeddings, ids, *, groups=None, return_pairs: bool = False):
         keep = ~pairs.mated & pairs.same_group
         by_group(fmr, pairs.score[keep], groups=pairs.group_i[keep], threshold=80)
     """
+    return_pairs = check_bool(return_pairs, "return_pairs")
     emb = _check_embeddings(embeddings, "embeddings")
     n = emb.shape[0]
     if n < 2:
         raise ValueError(f"embeddings: need at least 2 rows to form a pair, got {n}.")
-    ids = np.asarray(ids)
-    if ids.shape != (n,):
-        raise ValueError(f"ids: expected shape ({n},), one id per embedding, got {ids.shape}.")
+    ids = _labels(ids, "ids", n, "id per embedding")
     if groups is not None:
         if not return_pairs:
             raise ValueError("groups: only kept on a Pairs record; pass return_pairs=True.")
-        groups = np.asarray(groups)
-        if groups.shape != (n,):
-            raise ValueError(f"groups: expected shape ({n},), one group per embedding, "
-                             f"got {groups.shape}.")
+        groups = _labels(groups, "groups", n, "group per embedding")
     i, j = np.triu_indices(n, k=1)
     score = similarity_scores(emb, emb)[i, j]
     mated = ids[i] == ids[j]
@@ -159,18 +169,16 @@ def mixed_pair_scores(gallery, probes, ids, *, return_pairs: bool = False):
     Pairs
         If ``return_pairs`` is True.
     """
-    g = np.asarray(gallery)
-    p = np.asarray(probes)
-    if g.ndim != 2 or g.shape[0] < 2:
-        raise ValueError(f"gallery: expected shape (n, dim) with n >= 2, got {g.shape}.")
+    return_pairs = check_bool(return_pairs, "return_pairs")
+    g = check_array(gallery, "gallery", ndim=2, min_rows=2, dtype=None,
+                    what="embeddings, shape (n, dim) with n >= 2")
+    p = check_array(probes, "probes", ndim=2, dtype=None, what="embeddings, shape (n, dim)")
     if p.shape != g.shape:
         raise ValueError(
             f"probes: expected the gallery's shape {g.shape} (the same photos, row for row), "
             f"got {p.shape}.")
-    ids = np.asarray(ids)
     n = g.shape[0]
-    if ids.shape != (n,):
-        raise ValueError(f"ids: expected shape ({n},), one id per photo, got {ids.shape}.")
+    ids = _labels(ids, "ids", n, "id per photo")
     i, j = np.triu_indices(n, k=1)
     score = similarity_scores(g, p)[i, j]
     mated = ids[i] == ids[j]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
+from .._validation import check_int
 from ..evaluation.groups import GroupMetric, by_group
 from . import replay
-from .composition.training import (GROUPS)
-from .._validation import check_int
+from .composition.training import GROUPS
 
 __all__ = ["AcluShares", "aclu_gallery", "aclu_group_shares"]
 

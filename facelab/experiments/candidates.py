@@ -102,7 +102,7 @@ def _lists(model: str, present: bool) -> CandidateLists:
     people = np.unique(person)
     first = np.array([np.flatnonzero(person == p)[0] for p in people])
     rows = []
-    for p, f in zip(people, first):
+    for p, f in zip(people, first, strict=True):
         own = np.flatnonzero(person == p)
         if present:
             gallery, probes = first, own[own != f]
@@ -148,5 +148,6 @@ def candidate_lists(model: str = "deep", present: bool = False) -> CandidateList
     """
     model = check_choice(model, "model", tuple(MODELS))
     if not isinstance(present, (bool, np.bool_)):
-        raise TypeError(f"present: must be True or False, got {type(present).__name__} {present!r}.")
+        raise TypeError(f"present: must be True or False, "
+                        f"got {type(present).__name__} {present!r}.")
     return _lists(model, bool(present))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import ArgumentError, check_array
 from ..evaluation import rates
 from ..evaluation.pairs import mixed_pair_scores, pair_scores
 from ..evaluation.rates import eer
@@ -33,15 +34,10 @@ def pixel_weights(components) -> np.ndarray:
     ndarray of shape (64, 64), float64, >= 0
         Euclidean length of each column of ``components``.
     """
-    c = np.asarray(components)
     n_pixels = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
-    if c.ndim != 2 or c.shape[1] != n_pixels or c.shape[0] == 0:
-        raise ValueError(
-            f"components: expected shape (n_components, {n_pixels}), got {c.shape}.")
-    if not (np.issubdtype(c.dtype, np.floating) or np.issubdtype(c.dtype, np.integer)) \
-            or not np.all(np.isfinite(c)):
-        raise ValueError("components: expected finite numbers.")
-    return np.linalg.norm(c.astype(np.float64), axis=0).reshape(IMAGE_SHAPE)
+    c = check_array(components, "components", ndim=2, shape=(None, n_pixels),
+                    what=f"fitted directions, shape (n_components, {n_pixels})")
+    return np.linalg.norm(c, axis=0).reshape(IMAGE_SHAPE)
 
 
 def weight_share(weights, region) -> float:
@@ -61,11 +57,8 @@ def weight_share(weights, region) -> float:
     -------
     float in [0, 1]
     """
-    w = np.asarray(weights, dtype=float)
-    if w.shape != IMAGE_SHAPE or not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError(
-            f"weights: expected a finite, non-negative array of shape {IMAGE_SHAPE}, "
-            f"got shape {w.shape}.")
+    w = check_array(weights, "weights", shape=IMAGE_SHAPE, low=0,
+                    what="non-negative pixel weights")
     total = float((w ** 2).sum())
     if total == 0:
         raise ValueError("weights: are all zero; there is nothing to share.")
@@ -132,22 +125,19 @@ def error_rates(scores, mated, thresholds) -> np.ndarray:
         Per condition: equal error rate, FNMR and FMR at its threshold, all
         in [0, 1].
     """
-    s = np.asarray(scores, dtype=float)
-    m = np.asarray(mated)
-    if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] == 0:
-        raise ValueError(
-            f"scores: expected shape (n_pairs, n_conditions), got {s.shape}.")
+    s = check_array(scores, "scores", ndim=2, what="scores, shape (n_pairs, n_conditions)")
+    try:
+        m = np.asarray(mated)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"mated: could not read it as an array ({exc}).") from None
     if m.shape != (s.shape[0],) or m.dtype != bool:
         raise ValueError(
             f"mated: expected a boolean array of shape ({s.shape[0]},), got "
             f"{m.dtype} of shape {m.shape}.")
     if m.all() or not m.any():
         raise ValueError("mated: needs at least one mated and one non-mated pair.")
-    t = np.asarray(thresholds, dtype=float)
-    if t.shape != (s.shape[1],) or np.any(np.isnan(t)):
-        raise ValueError(
-            f"thresholds: expected {s.shape[1]} numbers, one per column of scores, "
-            f"got shape {t.shape}.")
+    t = check_array(thresholds, "thresholds", shape=(s.shape[1],), low=0, high=100,
+                    what=f"{s.shape[1]} thresholds on the book's scale, one per column of scores")
     out = np.empty((s.shape[1], 3))
     for k in range(s.shape[1]):  # a loop over a handful of conditions, not over pairs
         genuine, impostor = s[m, k], s[~m, k]
@@ -171,5 +161,5 @@ def equal_error_rates(scores, mated) -> np.ndarray:
     -------
     ndarray of shape (n_conditions,), in [0, 1]
     """
-    s = np.asarray(scores, dtype=float)
+    s = check_array(scores, "scores", ndim=2, what="scores, shape (n_pairs, n_conditions)")
     return error_rates(s, mated, np.zeros(s.shape[1] if s.ndim == 2 else 0))[:, 0]

@@ -123,9 +123,11 @@ def olivetti_eer(model: str = "fisher", seed: int = 0, n_boot: int = 1000,
         percentile interval.
     """
     check_choice(model, "model", _OLIVETTI_MODELS)
-    pairs = _held_out_pairs(model, check_seed(seed))
+    seed, n_boot = check_seed(seed), check_int(n_boot, "n_boot", 1)
+    boot_seed = check_seed(boot_seed, "boot_seed")
+    pairs = _held_out_pairs(model, seed)
     return bootstrap_by_identity(_eer_of, pairs.score, pairs.mated, identities=pairs.identities,
-                                 n_boot=check_int(n_boot, "n_boot", 1), seed=boot_seed)
+                                 n_boot=n_boot, seed=boot_seed)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,9 @@ def hard_pairs(models=("fisher", "deep"), seed: int = 0) -> list[HardPair]:
         Four pairs, in the order: first model's impostor, first model's
         genuine, second model's impostor, second model's genuine.
     """
+    if isinstance(models, (str, bytes)) or not isinstance(models, (list, tuple)):
+        raise TypeError(f"models: give two model keys as a tuple, e.g. ('fisher', 'deep'), "
+                        f"got {type(models).__name__} {models!r}.")
     models = tuple(models)
     if len(models) != 2:
         raise ValueError(f"models: give two model keys, got {models!r}.")

@@ -13,12 +13,12 @@ Nothing here knows about matching or error rates.
 """
 
 from .datasets import (
-                       OLIVETTI_SHA256,
-                       ChecksumError,
-                       DataUnavailableError,
-                       Faces,
-                       load_olivetti,
-                       read_csv,
+    OLIVETTI_SHA256,
+    ChecksumError,
+    DataUnavailableError,
+    Faces,
+    load_olivetti,
+    read_csv,
 )
 from .detect import Box, crop_face, detect_faces
 from .regions import FILLS, REGIONS, Region, coverage, occlude, outline, region_mask

@@ -153,6 +153,9 @@ def read_csv(name: str) -> list[dict[str, str]]:
     list of dict
         One dict per row, keyed by the header. Values are strings.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name: must be the name of a file in facelab/data (e.g. 'facts.csv'), "
+                        f"got {type(name).__name__} {name!r}.")
     path = _data_path(name)
     if not path.is_file():
         available = sorted(p.name for p in path.parent.glob("*.csv"))

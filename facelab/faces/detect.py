@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_real
+from .._validation import ArgumentError, ArgumentTypeError, check_int, check_real
 
 __all__ = ["Box", "detect_faces", "crop_face"]
 
@@ -27,7 +27,12 @@ class Box:
 
 
 def _check_image(image) -> np.ndarray:
-    image = np.asarray(image)
+    try:
+        image = np.asarray(image)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"image: could not read it as an array ({exc}).") from None
+    if not (np.issubdtype(image.dtype, np.floating) or np.issubdtype(image.dtype, np.integer)):
+        raise ArgumentTypeError(f"image: must be an array of pixel values, got {image.dtype}.")
     if image.ndim not in (2, 3) or min(image.shape[:2]) < 24:
         raise ValueError(f"image: expected a grey (h, w) or colour (h, w, 3) photo at least "
                          f"24 pixels on a side, got shape {image.shape}")
@@ -65,7 +70,9 @@ def detect_faces(image, min_size: int = 40, max_size: int | None = None,
     if image.ndim == 3:
         image = rgb2gray(rgba2rgb(image) if image.shape[2] == 4 else image)
     short = min(image.shape[:2])
-    max_size = short if max_size is None else max_size
+    min_size = check_int(min_size, "min_size")
+    max_size = short if max_size is None else check_int(max_size, "max_size")
+    scale_factor = check_real(scale_factor, "scale_factor", 1, low_open=True)
     if not 24 <= min_size <= max_size <= short:
         raise ValueError(f"min_size, max_size: need 24 <= min_size <= max_size <= {short} "
                          f"(the photo's shorter side), got {min_size}, {max_size}")
@@ -101,7 +108,8 @@ def crop_face(image, box: Box, size: int = 64, margin: float = 0.15) -> np.ndarr
     from skimage.util import img_as_float
 
     if not isinstance(box, Box):
-        raise TypeError(f"box: must be a Box (from detect_faces), got {type(box).__name__} {box!r}.")
+        raise TypeError(f"box: must be a Box (from detect_faces), "
+                        f"got {type(box).__name__} {box!r}.")
     size = check_int(size, "size", low=8, high=1024)
     margin = check_real(margin, "margin", low=0, high=2)
     image = img_as_float(_check_image(image))

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import ArgumentError, check_seed
+
 __all__ = ["IMAGE_SHAPE", "Region", "REGIONS", "FILLS", "region_mask", "coverage", "outline",
            "occlude"]
 
@@ -103,7 +105,10 @@ def _check_region(region) -> Region:
 
 def _check_images(images) -> tuple[np.ndarray, tuple[int, ...]]:
     """Return ``images`` as a float (n, 64, 64) copy and the caller's shape."""
-    arr = np.asarray(images)
+    try:
+        arr = np.asarray(images)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"images: could not read them as an array ({exc}).") from None
     if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise ValueError(f"images: expected numbers, got dtype {arr.dtype}.")
     n_pixels = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
@@ -230,6 +235,7 @@ def occlude(images, region="lower", fill="mean", seed: int | None = 0) -> np.nda
     """
     mask = region_mask(region)
     fill = _check_fill(fill)
+    seed = check_seed(seed, allow_none=True)
     out, shape = _check_images(images)
     if fill == "mean":
         # Mean of the visible pixels of each image: one number per image.

@@ -12,25 +12,25 @@
 """
 
 from .compare import (
-                      Verification,
-                      cosine_similarity,
-                      from_score,
-                      similarity_scores,
-                      to_score,
-                      verify,
+    Verification,
+    cosine_similarity,
+    from_score,
+    similarity_scores,
+    to_score,
+    verify,
 )
 from .deep import DlibResNet
 from .embed import Eigenfaces, Fisherfaces, RawPixels, split_people
 from .identification import (
-                      DEFAULT_CHUNK_SIZE,
-                      SearchResult,
-                      max_scores_streamed,
-                      search,
+    DEFAULT_CHUNK_SIZE,
+    SearchResult,
+    max_scores_streamed,
+    search,
 )
 
-__all__ = ["split_people", "RawPixels", "Eigenfaces", "Fisherfaces", "DlibResNet", "cosine_similarity",
-           "to_score", "from_score", "similarity_scores", "Verification", "verify",
-           "DEFAULT_CHUNK_SIZE", "SearchResult", "search", "max_scores_streamed"]
+__all__ = ["split_people", "RawPixels", "Eigenfaces", "Fisherfaces", "DlibResNet",
+           "cosine_similarity", "to_score", "from_score", "similarity_scores", "Verification",
+           "verify", "DEFAULT_CHUNK_SIZE", "SearchResult", "search", "max_scores_streamed"]
 
 
 

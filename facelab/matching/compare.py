@@ -30,8 +30,8 @@ The decision rule
 Everywhere in this package, a comparison is a **match if and only if
 score >= threshold** (a score exactly at the threshold matches). The rule is
 applied through a cosine cut-off computed once, so :func:`verify`,
-:func:`facelab.matching.identification.search` and :func:`facelab.evaluation.rates.fmr` agree exactly on which scores
-match.
+:func:`facelab.matching.identification.search` and :func:`facelab.evaluation.rates.fmr`
+agree exactly on which scores match.
 """
 
 from __future__ import annotations
@@ -59,8 +59,13 @@ def _work_dtype(*arrays) -> np.dtype:
 
 def _check_embeddings(x, name: str, dtype=None, allow_1d: bool = False) -> np.ndarray:
     """Return ``x`` as a finite 2-D float array (float32 kept if ``dtype`` is None)."""
-    if allow_1d and not isinstance(x, (str, bytes)) and np.ndim(x) == 1:
-        x = np.asarray(x)[np.newaxis, :]
+    if allow_1d and not isinstance(x, (str, bytes)):
+        try:
+            one_row = np.ndim(x) == 1
+        except (TypeError, ValueError):  # ragged nested lists: check_array says so
+            one_row = False
+        if one_row:
+            x = np.asarray(x)[np.newaxis, :]
     x = check_array(x, name, ndim=2, dtype=dtype, what="embeddings, shape (n, dim)")
     return x if dtype is not None else x.astype(_work_dtype(x), copy=False)
 

@@ -31,7 +31,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from .._validation import check_int
+from .._validation import check_int, check_labels, check_seed
 
 __all__ = [
     "split_people",
@@ -140,8 +140,9 @@ def split_people(target, n_train_people: int, seed: int | None = 0):
     >>> set(target[train]) & set(target[test])
     set()
     """
-    target = np.asarray(target)
-    if target.ndim != 1 or target.size == 0:
+    target = check_labels(target, "target", min_size=0)
+    seed = check_seed(seed, allow_none=True)
+    if target.size == 0:
         raise ValueError(
             f"target: expected a non-empty 1-D array of identity labels, got shape {target.shape}."
         )
@@ -294,7 +295,7 @@ class Eigenfaces(TransformerMixin, BaseEstimator):
         X : array-like of shape (n_images, n_pixels)
             Images to rebuild.
         n_components : int or None, default None
-            How many eigenfaces to use, in [0, n_components_]. 0 gives the
+            How many eigenfaces to use, in [0, ``n_components_``]. 0 gives the
             mean face for every image; None uses all fitted eigenfaces.
 
         Returns
@@ -330,14 +331,14 @@ class Fisherfaces(TransformerMixin, BaseEstimator):
         trained on 25 Olivetti people it gives a held-out equal error rate of
         about 0.29, worse than raw pixels, against about 0.12 with 50.
     n_components : int or None, default None
-        Dimensions kept after LDA, in [1, min(n_people - 1, n_pca_)]. None
+        Dimensions kept after LDA, in [1, min(n_people - 1, ``n_pca_``)]. None
         keeps them all.
 
     Attributes
     ----------
     mean_ : ndarray of shape (n_pixels,)
         Mean training face.
-    components_ : ndarray of shape (n_components_, n_pixels)
+    components_ : ndarray of shape (``n_components_``, n_pixels)
         The Fisherfaces: pixel-space directions such that ``transform(X)``
         equals ``(X - mean_) @ components_.T`` (up to rounding). They are not
         orthonormal. Reshape a row to (64, 64) to show it as an image.
@@ -401,7 +402,7 @@ class Fisherfaces(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of shape (n_images, n_components_), float64
+        ndarray of shape (n_images, ``n_components_``), float64
         """
         check_is_fitted(self, "lda_")
         X = _check_X(X)

@@ -8,11 +8,12 @@ so it may be larger than memory (a generator of chunks).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
+from .._validation import ArgumentError, check_progress
 from .compare import (
     _check_dim,
     _check_embeddings,
@@ -88,6 +89,17 @@ def _is_array_gallery(gallery) -> bool:
             and not isinstance(gallery[0], (np.ndarray, tuple)))
 
 
+def _as_ids(ids, name: str) -> np.ndarray:
+    try:
+        a = np.asarray(ids)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ArgumentError(f"{name}: the ids must be an array, one per gallery row; could not "
+                            f"read them as one ({exc}).") from None
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        raise ArgumentError(f"{name}: an id is NaN; ids must be numbers or names.")
+    return a
+
+
 def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
     """Yield validated (unit embeddings, ids, n_total) chunk by chunk."""
     if _is_array_gallery(gallery):
@@ -95,7 +107,7 @@ def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
         if gallery_ids is None:
             ids = np.arange(g.shape[0])
         else:
-            ids = np.asarray(gallery_ids)
+            ids = _as_ids(gallery_ids, "gallery_ids")
             if ids.shape != (g.shape[0],):
                 raise ValueError(
                     f"gallery_ids: expected shape ({g.shape[0]},), one id per gallery "
@@ -112,6 +124,9 @@ def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
             "the ids in each chunk as (embeddings, ids)."
         )
     offset = 0
+    if isinstance(gallery, (str, bytes)) or not hasattr(gallery, "__iter__"):
+        raise TypeError(f"gallery: must be an array of embeddings or an iterable of chunks, "
+                        f"got {type(gallery).__name__}.")
     for chunk in gallery:
         if isinstance(chunk, tuple):
             if len(chunk) != 2:
@@ -124,7 +139,7 @@ def _gallery_chunks(gallery, gallery_ids, chunk_size, dim, dtype):
         _check_dim(g, dim, "gallery", "probes")
         if ids is None:
             ids = np.arange(offset, offset + g.shape[0])
-        ids = np.asarray(ids)
+        ids = _as_ids(ids, "gallery")
         if ids.shape != (g.shape[0],):
             raise ValueError(
                 f"gallery: a chunk has {g.shape[0]} embeddings but ids of shape {ids.shape}."
@@ -142,7 +157,7 @@ def _sorted_top_k(cos, pos, ids, k):
 def _join(best, new):
     """Concatenate two (cos, pos, ids) candidate sets column-wise."""
     return new if best is None else tuple(
-        np.concatenate([b, c], axis=1) for b, c in zip(best, new))
+        np.concatenate([b, c], axis=1) for b, c in zip(best, new, strict=True))
 
 
 def _update_best_1(best, cos, pos, ids):
@@ -153,7 +168,7 @@ def _update_best_1(best, cos, pos, ids):
     if best is None:
         return new
     better = new[0] > best[0]  # strict: on ties the earlier gallery entry stays
-    return tuple(np.where(better, n, b) for n, b in zip(new, best))
+    return tuple(np.where(better, n, b) for n, b in zip(new, best, strict=True))
 
 
 def _survivors(cos, pos, ids, floor):
@@ -240,8 +255,11 @@ def _prepare_probes(probes, gallery) -> np.ndarray:
     """Validated unit-length probes in the dtype the comparison will use."""
     probes = _check_embeddings(probes, "probes")
     if _is_array_gallery(gallery):
-        # float64 unless both sides are float32; a stream follows the probes.
-        probes = probes.astype(_work_dtype(probes, np.asarray(gallery)), copy=False)
+        # float64 unless both sides are float32; a stream follows the probes. (The gallery
+        # itself is checked chunk by chunk: anything but a float32 array counts as float64.)
+        is_f32 = isinstance(gallery, np.ndarray) and gallery.dtype == np.float32
+        probes = probes.astype(_work_dtype(probes, np.zeros(0, np.float32 if is_f32
+                                                            else np.float64)), copy=False)
     return _unit_rows(probes, "probes")
 
 
@@ -298,6 +316,7 @@ def search(probes, gallery, gallery_ids, threshold: float, top_k: int = 5,
     threshold = _check_threshold(threshold)
     top_k = _check_positive_int(top_k, "top_k")
     chunk_size = _check_positive_int(chunk_size, "chunk_size")
+    progress = check_progress(progress)
     probes = _prepare_probes(probes, gallery)
     cos, pos, ids, n_above = _scan(probes, gallery, gallery_ids, top_k,
                                    _cosine_cutoff(threshold, probes.dtype),
@@ -329,6 +348,7 @@ def max_scores_streamed(probes, gallery, gallery_ids=None,
         Gallery id of that entry (the earliest one on ties).
     """
     chunk_size = _check_positive_int(chunk_size, "chunk_size")
+    progress = check_progress(progress)
     probes = _prepare_probes(probes, gallery)
     cos, _, ids, _ = _scan(probes, gallery, gallery_ids, 1, None, chunk_size, progress)
     return _to_score(cos[:, 0]), ids[:, 0]

@@ -85,6 +85,9 @@ def fact(key: str) -> Fact:
     ValueError
         If there is no such key; the message suggests close matches.
     """
+    if not isinstance(key, str):
+        raise TypeError(f"key: must be a fact key (a string such as 'aclu_probes'), "
+                        f"got {type(key).__name__} {key!r}.")
     facts = all_facts()
     try:
         return facts[key]

@@ -25,6 +25,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .._validation import check_real, check_rows, check_text
 from ..faces.datasets import read_csv
 from .facts import all_facts
 
@@ -33,7 +34,7 @@ __all__ = ["SCOPES", "ISSUES", "KINDS", "read_rules", "scope_matrix", "fines",
 
 
 #: What a rule can reach, in the order the book shows them.
-SCOPES: "OrderedDict[str, str]" = OrderedDict([
+SCOPES: OrderedDict[str, str] = OrderedDict([
     ("police-live", "live identification by police in public"),
     ("police-search", "police searches of photos after the fact"),
     ("government", "other government agencies"),
@@ -44,7 +45,7 @@ SCOPES: "OrderedDict[str, str]" = OrderedDict([
 
 
 #: The technical issue a rule answers, and the label of the chapter that explains it.
-ISSUES: "OrderedDict[str, tuple[str, str]]" = OrderedDict([
+ISSUES: OrderedDict[str, tuple[str, str]] = OrderedDict([
     ("matching", ("ch-matching", "one-to-many search of everyone who passes")),
     ("thresholds", ("ch-thresholds", "thresholds and watchlist arithmetic")),
     ("bias", ("ch-bias", "unequal error rates between groups")),
@@ -56,8 +57,8 @@ ISSUES: "OrderedDict[str, tuple[str, str]]" = OrderedDict([
 KINDS = ("company", "city", "law", "court")
 
 
-_COLUMNS = ("key", "label", "jurisdiction", "instrument", "kind", "date", "binds", "rule", "exceptions",
-            "scope", "addresses", "source")
+_COLUMNS = ("key", "label", "jurisdiction", "instrument", "kind", "date", "binds", "rule",
+            "exceptions", "scope", "addresses", "source")
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
@@ -139,6 +140,7 @@ def scope_matrix(rows):
     covered : ndarray of bool, shape (len(keys), len(scopes))
         ``covered[i, j]`` is True if rule ``i`` reaches use ``j``.
     """
+    rows = check_rows(rows, "rows", ("key", "scope"), min_rows=0)
     scopes = list(SCOPES)
     covered = np.array([[s in r["scope"] for s in scopes] for r in rows], dtype=bool)
     return [r["key"] for r in rows], scopes, covered.reshape(len(rows), len(scopes))
@@ -157,6 +159,7 @@ def fines(prefix: str = "clearview_fine_") -> list[dict]:
         (float), ``currency`` (the fact's unit), ``display``, ``date``,
         ``source``, ``status`` and ``note``.
     """
+    prefix = check_text(prefix, "prefix")
     out = []
     for key, card in all_facts().items():
         if not key.startswith(prefix):
@@ -184,7 +187,10 @@ def totals_by_currency(rows) -> dict[str, float]:
     dict
         Currency -> total, currencies in order of first appearance.
     """
+    rows = check_rows(rows, "rows", ("amount", "currency"), min_rows=0)
     totals: dict[str, float] = {}
-    for r in rows:
-        totals[r["currency"]] = totals.get(r["currency"], 0.0) + float(r["amount"])
+    for i, r in enumerate(rows):
+        currency = check_text(r["currency"], f"rows: row {i}'s currency")
+        amount = check_real(r["amount"], f"rows: row {i}'s amount")
+        totals[currency] = totals.get(currency, 0.0) + amount
     return totals

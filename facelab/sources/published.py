@@ -6,10 +6,24 @@ import math
 
 import numpy as np
 
+from .._validation import ArgumentError, check_rows
 from ..evaluation.groups import by_group
 from ..faces.datasets import read_csv
 
 __all__ = ["gender_shades_gaps"]
+
+
+def _percent(x, i: int) -> float:
+    """An error rate in %, as a number or as the text of a CSV cell."""
+    try:
+        value = float(x) if isinstance(x, (str, int, float)) and not isinstance(x, bool) \
+            else math.nan
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100:
+        raise ArgumentError(f"rows: row {i}'s error_pct must be a percentage in [0, 100], "
+                            f"got {x!r}.")
+    return value
 
 
 def gender_shades_gaps(rows=None) -> list[dict]:
@@ -31,11 +45,12 @@ def gender_shades_gaps(rows=None) -> list[dict]:
     """
 
     rows = read_csv("gender_shades.csv") if rows is None else rows
+    rows = check_rows(rows, "rows", ("vendor", "subgroup", "error_pct"), min_rows=0)
     if not rows:
         raise ValueError("rows: the Gender Shades table is empty.")
     vendor = np.array([r["vendor"] for r in rows])
     subgroup = np.array([r["subgroup"] for r in rows])
-    error = np.array([float(r["error_pct"]) for r in rows])
+    error = np.array([_percent(r["error_pct"], i) for i, r in enumerate(rows)])
     out = []
     for v in dict.fromkeys(vendor.tolist()):
         sel = vendor == v

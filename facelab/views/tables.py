@@ -8,7 +8,8 @@ from ..sources.facts import fact
 from ..sources.law import _COLUMNS, ISSUES, SCOPES
 from .format import interval
 
-__all__ = ["markdown_table", "cite", "arrest_cards", "claims_table", "rules_table", "fines_table", "error_table"]
+__all__ = ["markdown_table", "cite", "arrest_cards", "claims_table", "rules_table", "fines_table",
+           "error_table"]
 
 
 def cite(keys) -> str:
@@ -19,13 +20,18 @@ def cite(keys) -> str:
     """
     if isinstance(keys, str):
         keys = keys.split(";")
+    elif not isinstance(keys, (list, tuple)):
+        raise TypeError(f"keys: expected a bibliography key or a list of them, "
+                        f"got {type(keys).__name__} {keys!r}.")
+    if not all(isinstance(k, str) for k in keys):
+        raise TypeError(f"keys: every key must be a string, got {keys!r}.")
     keys = [k.strip() for k in keys]
     if not keys or not all(k and k.replace("_", "").isalnum() for k in keys):
         raise ValueError(f"keys: expected bibliography keys (letters, digits, _), got {keys!r}.")
     return "{cite:p}" + "`" + ",".join(keys) + "`"
 
 
-def arrest_cards(rows) -> "IPython.display.Markdown":  # noqa: F821
+def arrest_cards(rows) -> IPython.display.Markdown:  # noqa: F821
     """Chapter 9's cases, one short block each (readable on a phone and in print).
 
     Parameters
@@ -43,14 +49,22 @@ def arrest_cards(rows) -> "IPython.display.Markdown":  # noqa: F821
     blocks = []
     for r in rows:
         blocks.append(
-            f"**{r['person']}**, {r['place']}: arrested {r['arrested']}, held {fact(r['held']).display}.\n\n"
-            f"- *The probe:* {r['probe']}.\n"
+            f"**{r['person']}**, {r['place']}: arrested {r['arrested']}, held "
+            f"{fact(r['held']).display}.\n\n- *The probe:* {r['probe']}.\n"
             f"- *What the match became:* {r['lead']}.\n"
             f"- *What followed:* {r['outcome']} {cite(r['sources'])}.")
     return Markdown("\n\n".join(blocks))
 
 
-def markdown_table(header, rows) -> "IPython.display.Markdown":  # noqa: F821
+def _sized(x) -> bool:
+    try:
+        len(x)
+    except TypeError:
+        return False
+    return True
+
+
+def markdown_table(header, rows) -> IPython.display.Markdown:  # noqa: F821
     """A plain Markdown table: one header row, then the rows, every cell as text.
 
     Cells may hold MyST roles (e.g. a ``{cite:p}`` citation), which the book
@@ -69,12 +83,15 @@ def markdown_table(header, rows) -> "IPython.display.Markdown":  # noqa: F821
     """
     from IPython.display import Markdown
 
-    if isinstance(header, str) or len(header) == 0:
+    if isinstance(header, (str, bytes)) or not _sized(header) or len(header) == 0:
         raise ValueError(f"header: must be a non-empty sequence of column names, got {header!r}.")
+    if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows: must be an iterable of rows (sequences of cells), "
+                        f"got {type(rows).__name__} {rows!r}.")
     lines = ["| " + " | ".join(str(h).replace("|", "/") for h in header) + " |",
              "|" + "---|" * len(header)]
     for k, r in enumerate(rows):
-        if isinstance(r, str) or len(r) != len(header):
+        if isinstance(r, (str, bytes)) or not _sized(r) or len(r) != len(header):
             raise ValueError(f"rows: row {k} must have {len(header)} cells, got {r!r}.")
         lines.append("| " + " | ".join(str(c).replace("|", "/") for c in r) + " |")
     return Markdown("\n".join(lines))
@@ -118,7 +135,7 @@ def _cell(text: str) -> str:
 
 
 def rules_table(rows, columns=("jurisdiction", "date", "rule", "exceptions"),
-                headers=None) -> "IPython.display.Markdown":  # noqa: F821
+                headers=None) -> IPython.display.Markdown:  # noqa: F821
     """Render rules as a Markdown table with a citation for every row.
 
     Parameters
@@ -164,7 +181,7 @@ def rules_table(rows, columns=("jurisdiction", "date", "rule", "exceptions"),
     return Markdown("\n".join(lines))
 
 
-def fines_table(rows) -> "IPython.display.Markdown":  # noqa: F821
+def fines_table(rows) -> IPython.display.Markdown:  # noqa: F821
     """Render fines from :func:`fines` as a Markdown table, each row with its citation.
 
     The date is the decision's, as recorded in ``facts.csv``; the last
@@ -181,7 +198,7 @@ def fines_table(rows) -> "IPython.display.Markdown":  # noqa: F821
     return Markdown("\n".join(lines))
 
 
-def error_table(header, conditions, result) -> "IPython.display.Markdown":  # noqa: F821
+def error_table(header, conditions, result) -> IPython.display.Markdown:  # noqa: F821
     """A Markdown table of EER, FNMR and FMR with intervals, one row per condition.
 
     Parameters
@@ -217,6 +234,7 @@ def error_table(header, conditions, result) -> "IPython.display.Markdown":  # no
         raise ValueError(f"conditions: every row needs {len(header)} cells, one per header.")
     names = header + ["EER", "FNMR", "FMR"]
     lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join(r + [interval(*v) for v in zip(est[k], low[k], high[k])]) + " |"
+    lines += ["| " + " | ".join(r + [interval(*v)
+                                     for v in zip(est[k], low[k], high[k], strict=True)]) + " |"
               for k, r in enumerate(rows)]
     return Markdown("\n".join(lines))

@@ -105,7 +105,8 @@ def _face_tag(uri: str, alt: str, caption: str, highlight: bool = False) -> str:
             'vertical-align:top;width:136px">'
             f'<img src="{uri}" alt="{html.escape(alt)}" width="128" height="128" '
             f'style="image-rendering:pixelated;border:{border}">'
-            f'<figcaption style="font-size:0.85em;line-height:1.3;color:inherit">{caption}</figcaption></figure>')
+            '<figcaption '
+            f'style="font-size:0.85em;line-height:1.3;color:inherit">{caption}</figcaption></figure>')
 
 
 def _check_inputs(images, ids, embeddings):
@@ -142,10 +143,12 @@ def render_pair(uris, ids, embeddings, i: int, j: int, threshold: float) -> str:
                "a false match: two different people accepted" if is_match else
                "a false non-match: the same person rejected")
     faces = (_face_tag(uris[i], f"Face A: Olivetti photo of person {ids[i]}", f"A: person {ids[i]}")
-             + _face_tag(uris[j], f"Face B: Olivetti photo of person {ids[j]}", f"B: person {ids[j]}"))
+             + _face_tag(uris[j], f"Face B: Olivetti photo of person {ids[j]}", "B: person "
+                                                                                f"{ids[j]}"))
     return (f'<div class="fv-matcher">{faces}<p style="font-size:1.05em">'
             f"Score <strong>{score:.1f}</strong> against threshold {threshold:g}: "
-            f"<strong>{verdict}</strong>. In truth: {truth}, so the decision is {outcome}.</p></div>")
+            f"<strong>{verdict}</strong>. In truth: {truth}, so the decision is "
+            f"{outcome}.</p></div>")
 
 
 def matcher(images, ids, embeddings, threshold: float = 80.0, pair=((0, 0), (0, 1))):
@@ -180,17 +183,19 @@ def matcher(images, ids, embeddings, threshold: float = 80.0, pair=((0, 0), (0, 
     n_photos = max(len(r) for r in photos.rows.values())
     (pa, fa), (pb, fb) = pair
     style = {"description_width": "initial"}
-    person_a = w.Dropdown(options=people, value=photos.people[pa], description="Face A: person", style=style)
+    person_a = w.Dropdown(options=people, value=photos.people[pa], description="Face A: person",
+                          style=style)
     photo_a = w.IntSlider(value=fa, min=0, max=n_photos - 1, description="photo", style=style)
-    person_b = w.Dropdown(options=people, value=photos.people[pb], description="Face B: person", style=style)
+    person_b = w.Dropdown(options=people, value=photos.people[pb], description="Face B: person",
+                          style=style)
     photo_b = w.IntSlider(value=fb, min=0, max=n_photos - 1, description="photo", style=style)
     thr = w.FloatSlider(value=threshold, min=0, max=100, step=0.5, description="threshold",
                         style=style, continuous_update=True)
     out = w.HTML()
 
     def state():
-        return (photos.row(person_a.value, photo_a.value), photos.row(person_b.value, photo_b.value),
-                thr.value)
+        return (photos.row(person_a.value, photo_a.value),
+                photos.row(person_b.value, photo_b.value), thr.value)
 
     def update(_=None):
         i, j, t = state()
@@ -218,16 +223,19 @@ def render_search(uris, ids, embeddings, probe_row: int, gallery_rows, threshold
                                 result.positions[0], strict=True):
         above = score >= threshold
         mark = "✓ " if pid == truth else ""
-        tags.append(_face_tag(uris[gallery_rows[pos]], f"candidate: person {pid}, score {score:.1f}",
+        tags.append(_face_tag(uris[gallery_rows[pos]],
+                              f"candidate: person {pid}, score {score:.1f}",
                               f"{mark}person {pid}<br>{score:.1f}{' ALERT' if above else ''}",
                               highlight=above))
     n_alerts = int(result.n_above[0])
-    true_alert = any(p == truth and s >= threshold for p, s in zip(result.ids[0], result.scores[0],
-                                                                     strict=True))
+    true_alert = any(p == truth and s >= threshold
+                     for p, s in zip(result.ids[0], result.scores[0], strict=True))
+    among = "is among them" if true_alert else "is not among them"
+    false_alerts = ("" if n_alerts - true_alert == 0
+                    else f", {n_alerts - int(true_alert)} false alert(s)")
     summary = (f"Gallery of {len(gallery_rows)} people; the probe's person is "
                f"{'enrolled' if enrolled else 'not enrolled'}. {n_alerts} alert(s) at threshold "
-               f"{threshold:g}: {'the true person is among them' if true_alert else 'the true person is not among them'}"
-               f"{'' if n_alerts - true_alert == 0 else f', {n_alerts - int(true_alert)} false alert(s)'}.")
+               f"{threshold:g}: the true person {among}{false_alerts}.")
     return (f'<div class="fv-search"><div>{"".join(tags)}</div>'
             f'<p style="font-size:1.05em">{summary}</p></div>')
 
@@ -273,7 +281,8 @@ def searcher(images, ids, embeddings, threshold: float = 80.0, probe=(0, 1), gal
     photo = w.IntSlider(value=probe[1], min=1, max=n_photos - 1, description="photo", style=style)
     size = w.IntSlider(value=gallery_size, min=1, max=n_people, description="gallery size (people)",
                        style=style)
-    thr = w.FloatSlider(value=threshold, min=0, max=100, step=0.5, description="threshold", style=style)
+    thr = w.FloatSlider(value=threshold, min=0, max=100, step=0.5, description="threshold",
+                        style=style)
     out = w.HTML()
 
     def update(_=None):

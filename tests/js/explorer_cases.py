@@ -38,9 +38,9 @@ from facelab.views.explorers import (  # noqa: E402
     threshold_explorer,
     watchlist_numbers,
 )
+from facelab.views.explorers._common import _encode, _p_any, _pct_float  # noqa: E402
 from facelab.views.explorers.groups import _Counted, _equal_fmr_b, _grid_encode, _times  # noqa: E402
 from facelab.views.explorers.review import _amount  # noqa: E402
-from facelab.views.explorers._common import _encode, _p_any, _pct_float  # noqa: E402
 
 CASES = Path(__file__).with_name("explorer-cases.json")
 REVIEW_CASES = Path(__file__).with_name("review-cases.json")
@@ -86,7 +86,8 @@ def ref_snap(tq, lo: int, hi: int, step: int) -> int:
     return min(grid, key=lambda g: (abs(t - g), (g - lo) // step % 2))
 
 
-DECIMAL = re.compile(r"[ \t\n\r\f\v]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f\v]*")
+DECIMAL = re.compile(r"[ \t\n\r\f\v]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+                     r"[ \t\n\r\f\v]*")
 
 
 def ref_parse(text: str):
@@ -212,7 +213,7 @@ def build_cases() -> dict:
                 "cases": [[i, x, bisect.bisect_left(a, x)] for i, a in enumerate(arrays)
                           for x in (-1, 0, 1, 2, 3, 5, 7, 13, 14, 5000, 9999, 10000, 10001)]}
     counted = []
-    for name, gen, imp in readout_data()[:2]:
+    for name, _gen, imp in readout_data()[:2]:
         counted.append({"name": name, "enc": _encode(imp), "n": int(imp.size),
                         "below": [[tq, int(np.sum(imp < tq))]
                                   for tq in (0, 1, 4999, 5000, 5001, 7999, 8000, 10000, 10001)]})

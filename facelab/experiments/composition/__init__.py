@@ -60,21 +60,21 @@ from __future__ import annotations
 
 from .decompose import ARMS, ArmResult, Decomposition, decompose
 from .measure import (
-                       GroupEvaluation,
-                       Pooled,
-                       evaluate_by_group,
-                       per_group_thresholds,
-                       pool,
+    GroupEvaluation,
+    Pooled,
+    evaluate_by_group,
+    per_group_thresholds,
+    pool,
 )
 from .sweep import CompositionCache, Sweep, composition_sweep
 from .training import (
-                       DEFAULT_SHARES,
-                       EVAL_START,
-                       GROUPS,
-                       HeldOut,
-                       check_share,
-                       held_out,
-                       train_on_composition,
+    DEFAULT_SHARES,
+    EVAL_START,
+    GROUPS,
+    HeldOut,
+    check_share,
+    held_out,
+    train_on_composition,
 )
 
 __all__ = [

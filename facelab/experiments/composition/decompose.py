@@ -34,8 +34,8 @@ people within each seed and group (:func:`pool`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -185,7 +185,7 @@ def decompose(share_b: float = 0.1, seeds: Sequence[int] = (0, 1, 2, 3, 4),
     n_train = check_int(n_train, "n_train", 2)
     n_boot = check_int(n_boot, "n_boot", 1)
     arms = tuple(arms)
-    for name, world, centring in arms:
+    for name, world, _centring in arms:
         if world not in _WORLDS:
             raise ValueError(f"arms: unknown world {world!r} in arm {name!r}; "
                              f"choose from {sorted(_WORLDS)}.")
@@ -230,6 +230,6 @@ class _Light:
     fnmr: object
 
     @classmethod
-    def of(cls, ev: GroupEvaluation) -> "_Light":
+    def of(cls, ev: GroupEvaluation) -> _Light:
         return cls(_group_counts=ev._group_counts, seed=ev.seed, threshold=ev.threshold,
                    fmr=ev.fmr, fnmr=ev.fnmr)

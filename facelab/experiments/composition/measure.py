@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Sequence
 
 import numpy as np
 
-from ...evaluation.bootstrap import (BootstrapResult, pair_layout, person_errors,
-                                     pooled_replicates)
+from ..._validation import check_choice, check_int, check_threshold
+from ...evaluation.bootstrap import BootstrapResult, pair_layout, person_errors, pooled_replicates
 from ...evaluation.groups import GroupMetric, by_group
 from ...evaluation.pairs import pair_scores
 from ...evaluation.rates import SortedScores, threshold_for_fmr
-from .training import (GROUPS, _check_counts, _check_groups, _check_rate, _groups_label, held_out)
-from ..._validation import check_choice, check_int, check_threshold
-
+from .training import GROUPS, _check_counts, _check_groups, _check_rate, _groups_label, held_out
 
 __all__ = ["GroupEvaluation", "evaluate_by_group", "Pooled", "pool", "per_group_thresholds"]
 
@@ -172,7 +170,7 @@ class GroupEvaluation(_Summary):
     def _parts(self, g):
         """(scores, person i, person j, mated) of each block of group g."""
         start = {"A": 0, "B": self.n_people["A"]}[g]
-        for s, n in zip(self.scores[g], self.blocks[g]):
+        for s, n in zip(self.scores[g], self.blocks[g], strict=True):
             pi, pj, mated = pair_layout(n, self.photos)
             yield s, pi + start, pj + start, mated
             start += n
@@ -215,7 +213,7 @@ class GroupEvaluation(_Summary):
     @cached_property
     def _group_counts(self) -> dict:
         return {g: [person_errors(s, n, self.photos, self.threshold)
-                    for s, n in zip(self.scores[g], self.blocks[g])] for g in GROUPS}
+                    for s, n in zip(self.scores[g], self.blocks[g], strict=True)] for g in GROUPS}
 
     def rates_at(self, threshold: float) -> dict[str, dict[str, float]]:
         """FMR and FNMR of each group at another threshold (microseconds).
@@ -228,7 +226,7 @@ class GroupEvaluation(_Summary):
         t = check_threshold(threshold)
         return {g: {"fmr": s.fmr(t), "fnmr": s.fnmr(t)} for g, s in self.sorted.items()}
 
-    def at_threshold(self, threshold: float) -> "GroupEvaluation":
+    def at_threshold(self, threshold: float) -> GroupEvaluation:
         """The same scores judged at another global threshold."""
         t = check_threshold(threshold)
         return GroupEvaluation(threshold=t, target_fmr=None, scores=self.scores,
@@ -377,7 +375,7 @@ def evaluate_by_group(model, n_test_per_group=2400, photos: int = 2, seed: int =
         del pairs
     if threshold is None:
         impostor = np.concatenate([s[~pair_layout(n, photos)[2]] for g in GROUPS
-                                   for s, n in zip(scores[g], blocks[g])])
+                                   for s, n in zip(scores[g], blocks[g], strict=True)])
         t, target = float(threshold_for_fmr(impostor, target_fmr)), target_fmr
         del impostor
     else:

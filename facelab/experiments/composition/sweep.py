@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
+from ..._validation import check_int
 from .. import replay
 from .measure import GroupEvaluation, evaluate_by_group, pool
-from .training import (DEFAULT_SHARES, _check_counts, _check_groups, _check_rate, _groups_key, _groups_label, check_share, train_on_composition)
-from ..._validation import check_int
-
+from .training import (
+    DEFAULT_SHARES,
+    _check_counts,
+    _check_groups,
+    _check_rate,
+    _groups_key,
+    _groups_label,
+    check_share,
+    train_on_composition,
+)
 
 __all__ = ["CompositionCache", "Sweep", "composition_sweep"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
 
 import numpy as np
 
@@ -67,18 +67,18 @@ def _groups_label(groups: Mapping) -> str:
     return "custom"
 
 
-def _check_counts(n_per_group) -> dict[str, int]:
+def _check_counts(n_per_group, name: str = "n_test_per_group") -> dict[str, int]:
     if isinstance(n_per_group, Mapping):
         if tuple(sorted(n_per_group)) != GROUPS:
-            raise ValueError(f"n_test_per_group: needs a count for each of {list(GROUPS)}, "
+            raise ValueError(f"{name}: needs a count for each of {list(GROUPS)}, "
                              f"got {list(n_per_group)}.")
         counts = {g: n_per_group[g] for g in GROUPS}
     else:
         counts = {g: n_per_group for g in GROUPS}
     for g, n in counts.items():
-        check_int(n, f"n_test_per_group[{g!r}]")
+        check_int(n, f"{name}[{g!r}]")
         if n < 2:
-            raise ValueError(f"n_test_per_group: group {g!r} has {n} held-out people; it needs "
+            raise ValueError(f"{name}: group {g!r} has {n} held-out people; it needs "
                              "at least 2 (an empty group has no error rate, and one person "
                              "has no impostor pairs).")
     return {g: int(n) for g, n in counts.items()}
@@ -198,7 +198,7 @@ def held_out(n_per_group=2400, photos: int = 2, seed: int = 0, groups=None) -> H
     -------
     HeldOut
     """
-    counts = _check_counts(n_per_group)
+    counts = _check_counts(n_per_group, "n_per_group")
     photos = _check_int(photos, "photos", 2)
     seed = _check_seed(seed)
     groups = _check_groups(groups)

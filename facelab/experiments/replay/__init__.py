@@ -29,14 +29,14 @@ group (see :mod:`facelab.synth`). The populations here use disjoint ranges of
 indices, so nobody is in two of them, and anyone can be photographed again
 from ``(seed, group, index)``:
 
-=============  =====================  ==========================
-population     first index per group  used by
-=============  =====================  ==========================
-training       :data:`TRAIN_START`    :func:`train_embedding`
-probes         :data:`PROBE_START`    :func:`probe_set`
-ACLU gallery   :data:`GALLERY_START`  :func:`aclu_replay`
-larger gallery :data:`RERUN_START`    :func:`amazon_reply`
-=============  =====================  ==========================
+==============  =====================  ==========================
+population      first index per group  used by
+==============  =====================  ==========================
+training        :data:`TRAIN_START`    :func:`train_embedding`
+probes          :data:`PROBE_START`    :func:`probe_set`
+ACLU gallery    :data:`GALLERY_START`  :func:`aclu_replay`
+larger gallery  :data:`RERUN_START`    :func:`amazon_reply`
+==============  =====================  ==========================
 
 (Two different seeds give independent people in every range, so an embedding
 trained with one seed may be used on probes drawn with another.)
@@ -58,16 +58,16 @@ from __future__ import annotations
 from ...progress import print_progress
 from .aclu import AcluReplay, AmazonReply, aclu_replay, amazon_reply
 from .world import (
-                    DEFAULT_TRAINING,
-                    GALLERY_START,
-                    PROBE_START,
-                    RERUN_START,
-                    TRAIN_START,
-                    ProbeSet,
-                    SyntheticEmbedding,
-                    gallery_layout,
-                    probe_set,
-                    train_embedding,
+    DEFAULT_TRAINING,
+    GALLERY_START,
+    PROBE_START,
+    RERUN_START,
+    TRAIN_START,
+    ProbeSet,
+    SyntheticEmbedding,
+    gallery_layout,
+    probe_set,
+    train_embedding,
 )
 
 __all__ = [

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
 
 import numpy as np
 
@@ -225,7 +225,8 @@ class AcluReplay(_ProbeCounts):
             Ready for :func:`facelab.explorers.watchlist_explorer`.
         """
         if isinstance(gallery_sizes, (str, bytes)) or not np.iterable(gallery_sizes):
-            raise TypeError(f"gallery_sizes: expected a sequence of integers, got {gallery_sizes!r}.")
+            raise TypeError(f"gallery_sizes: expected a sequence of integers, "
+                            f"got {gallery_sizes!r}.")
         sizes = sorted({check_int(n, "gallery_sizes", low=1) for n in gallery_sizes})
         if not sizes or sizes[0] < 1 or sizes[-1] > self.gallery_size:
             raise ValueError(f"gallery_sizes: each N must be in [1, {self.gallery_size:,}], "

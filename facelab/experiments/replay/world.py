@@ -7,9 +7,9 @@ in two of them; see :mod:`facelab.experiments.replay`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
@@ -275,7 +275,7 @@ class ProbeSet:
     def counts(self) -> dict[str, int]:
         """Number of probes of each group."""
         names, n = np.unique(self.group, return_counts=True)
-        return dict(zip(names.tolist(), n.tolist()))
+        return dict(zip(names.tolist(), n.tolist(), strict=True))
 
 
 def probe_set(embedding: SyntheticEmbedding | None = None, n_probes: int = 535,
@@ -423,9 +423,9 @@ def _embedded_gallery(embedding, labels, rank, start, seed, nuisance, chunk_size
                                    mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_worker_init,
                                    initargs=(embedding, labels, rank, start, seed, nuisance))
-        chunks = pool.map(_worker_embed_range, *zip(*bounds))
+        chunks = pool.map(_worker_embed_range, *zip(*bounds, strict=True))
     try:
-        for (lo, hi), out in zip(bounds, chunks):
+        for (lo, hi), out in zip(bounds, chunks, strict=True):
             yield out, np.arange(lo, hi)
             if progress is not None:
                 progress(hi, n)

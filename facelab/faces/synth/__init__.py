@@ -51,22 +51,22 @@ from __future__ import annotations
 
 from .drawing import render
 from .features import (
-                       CALIBRATION,
-                       FEATURE_NAMES,
-                       FEATURES,
-                       IMAGE_SIZE,
-                       N_FEATURES,
-                       Feature,
-                       GroupSpec,
-                       Nuisance,
-                       check_groups,
-                       control_groups,
-                       default_groups,
-                       offset_only_groups,
-                       spread_only_groups,
-                       describe_groups,
-                       feature_table,
-                       shares_to_counts,
+    CALIBRATION,
+    FEATURE_NAMES,
+    FEATURES,
+    IMAGE_SIZE,
+    N_FEATURES,
+    Feature,
+    GroupSpec,
+    Nuisance,
+    check_groups,
+    control_groups,
+    default_groups,
+    describe_groups,
+    feature_table,
+    offset_only_groups,
+    shares_to_counts,
+    spread_only_groups,
 )
 from .identities import sample_identities
 from .population import SynthFaces, make_population, stream_faces

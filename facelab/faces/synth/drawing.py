@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ..._validation import check_array
 from .features import (
     _AMBIENT,
     _BACKGROUND,
@@ -480,7 +481,8 @@ def _photo_draws(seed: int, keys: np.ndarray, photo: np.ndarray):
 
 
 def _check_params(params) -> np.ndarray:
-    params = np.asarray(params, dtype=np.float64)
+    params = check_array(params, "params", finite=False, min_rows=0,
+                         what=f"standardised features, shape (n, {N_FEATURES})")
     if params.ndim != 2 or params.shape[1] != N_FEATURES:
         raise ValueError(f"params: must have shape (n, {N_FEATURES}), got {params.shape}")
     if len(params) == 0:
@@ -555,7 +557,10 @@ def render(params, n_photos: int = 1, seed: int = 0, nuisance: Nuisance | None =
     if keys is None:
         keys = np.arange(len(params), dtype=np.uint64)
     else:
-        keys = np.asarray(keys)
+        try:
+            keys = np.asarray(keys)
+        except (TypeError, ValueError):  # ragged nested lists
+            keys = np.zeros(0)
         if keys.shape != (len(params),) or not np.issubdtype(keys.dtype, np.integer) \
                 or np.any(keys < 0):
             raise ValueError(f"keys: must be {len(params)} non-negative integers, one per row")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numbers
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Mapping
 
 import numpy as np
 
@@ -233,7 +233,7 @@ class Nuisance:
             raise ValueError(f"smile_prob: must be a probability in [0, 1], "
                              f"got {self.smile_prob!r}")
 
-    def scaled(self, factor: float) -> "Nuisance":
+    def scaled(self, factor: float) -> Nuisance:
         """Every strength multiplied by ``factor`` (``smile_prob`` unchanged)."""
         if not isinstance(factor, numbers.Real) or not np.isfinite(factor) or factor < 0:
             raise ValueError(f"factor: must be a finite number >= 0, got {factor!r}")
@@ -360,7 +360,8 @@ def offset_only_groups() -> dict[str, GroupSpec]:
     """
     a, b = default_groups().values()
     sd = control_groups()["A"].std
-    return {"A": GroupSpec("A", a.mean.copy(), sd.copy()), "B": GroupSpec("B", b.mean.copy(), sd.copy())}
+    return {"A": GroupSpec("A", a.mean.copy(), sd.copy()),
+            "B": GroupSpec("B", b.mean.copy(), sd.copy())}
 
 
 def spread_only_groups() -> dict[str, GroupSpec]:
@@ -372,7 +373,8 @@ def spread_only_groups() -> dict[str, GroupSpec]:
     """
     a, b = default_groups().values()
     zero = np.zeros(N_FEATURES)
-    return {"A": GroupSpec("A", zero.copy(), a.std.copy()), "B": GroupSpec("B", zero.copy(), b.std.copy())}
+    return {"A": GroupSpec("A", zero.copy(), a.std.copy()),
+            "B": GroupSpec("B", zero.copy(), b.std.copy())}
 
 
 def feature_table() -> list[dict]:
@@ -469,7 +471,7 @@ def shares_to_counts(n: int, shares: Mapping[str, float]) -> dict[str, int]:
     counts = np.floor(exact).astype(int)
     order = np.argsort(-(exact - counts), kind="stable")
     counts[order[: n - counts.sum()]] += 1
-    return dict(zip(shares.keys(), counts.tolist()))
+    return dict(zip(shares.keys(), counts.tolist(), strict=True))
 
 
 _check_seed = check_seed

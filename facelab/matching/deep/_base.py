@@ -239,7 +239,8 @@ def _check_images(images, name: str = "images", allow_single: bool = True):
     elif arr.ndim == 2 and arr.shape[1] == npix:
         arr = arr.reshape(arr.shape[0], side, side)
     elif not (arr.ndim == 3 and arr.shape[1:] == (side, side)):
-        shapes = "(64, 64), (n, 64, 64) or (n, 4096)" if allow_single else "(n, 64, 64) or (n, 4096)"
+        shapes = ("(64, 64), (n, 64, 64) or (n, 4096)" if allow_single
+                  else "(n, 64, 64) or (n, 4096)")
         raise ValueError(f"{name}: expected grey 64x64 faces of shape {shapes}, "
                          f"got shape {arr.shape}.")
     if arr.shape[0] == 0:

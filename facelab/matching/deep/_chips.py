@@ -1,4 +1,7 @@
-"""The network's input chips, dlib's HOG face detector, and dlib's distance on the book's scale (private)."""
+"""The network's input chips, dlib's HOG face detector, and dlib's distance on the book's scale.
+
+Private: the public names are in :mod:`facelab.matching.deep`.
+"""
 
 from __future__ import annotations
 

@@ -274,8 +274,10 @@ def _read_cache(path: Path, key: str, n: int):
     try:
         if size > n * DESCRIPTOR_DIM * 8 + (1 << 16):
             raise ValueError(f"file is {size:,} bytes, too large for {n} descriptors")
-        with open(path, "rb") as fh:  # read whole and close at once: np.load leaks the
-            data = fh.read()            # handle of a bad zip, and Windows can't replace an open file
+        # Read it whole and close at once: np.load leaks the handle of a bad zip,
+        # and Windows can't replace an open file.
+        with open(path, "rb") as fh:
+            data = fh.read()
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             raw = z["raw"]
             stored_key, stored_sha = str(z["key"][()]), str(z["sha256"][()])

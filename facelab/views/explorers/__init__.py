@@ -30,9 +30,10 @@ starting threshold, with the controls disabled and a note saying why.
     re-centred, one threshold for everyone or one per group, and each
     group's FMR and FNMR with the FMR ratio B/A
     (:func:`groups_explorer_from_experiment` runs the experiment first).
-:func:`explorer_numbers`, :func:`watchlist_numbers`, :func:`review_numbers`,
-:func:`groups_numbers`
-    The same numbers computed in Python, as the exact strings the page shows.
+The ``*_numbers`` functions
+    :func:`explorer_numbers`, :func:`watchlist_numbers`, :func:`review_numbers` and
+    :func:`groups_numbers`: the same numbers computed in Python, as the exact strings the
+    page shows.
     Tests compare the page with these; a chapter can quote them.
 
 Conventions (the book's)
@@ -124,14 +125,14 @@ commits the typed value.
 
 from ._common import SCORE_STEP, quantise_scores
 from ._html import palettes
-from .threshold import ThresholdExplorer, explorer_numbers, threshold_explorer
-from .review import ReviewExplorer, review_explorer, review_numbers
 from .groups import (
     GroupsExplorer,
     groups_explorer,
     groups_explorer_from_experiment,
     groups_numbers,
 )
+from .review import ReviewExplorer, review_explorer, review_numbers
+from .threshold import ThresholdExplorer, explorer_numbers, threshold_explorer
 from .watchlist import (
     WatchlistExplorer,
     gallery_max_scores,

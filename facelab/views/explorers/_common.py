@@ -31,6 +31,8 @@ _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 def _check_scores(x, name: str) -> np.ndarray:
     """Return ``x`` as a 1-D float64 array of finite scores in [0, 100], or raise."""
     try:
+        if np.asarray(x).dtype == bool:  # True is not a score of 1
+            raise TypeError
         a = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"{name}: expected a 1-D array of numbers (scores on 0..100).") from None
@@ -159,7 +161,8 @@ def _check_threshold(threshold, name: str = "threshold") -> int:
         raise ValueError(f"{name}: expected a number in [0, 100], got {threshold!r}.")
     t = float(threshold)
     if not math.isfinite(t) or t < 0 or t > 100:
-        raise ValueError(f"{name}: must be in [0, 100] (the book's score scale), got {threshold!r}.")
+        raise ValueError(f"{name}: must be in [0, 100] (the book's score scale), "
+                         f"got {threshold!r}.")
     return _float_hundredths(t)
 
 
@@ -167,7 +170,8 @@ def _check_range(x_range, name: str = "x_range") -> tuple[int, int]:
     try:
         lo, hi = (float(v) for v in x_range)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected (low, high) within [0, 100], got {x_range!r}.") from None
+        raise ValueError(f"{name}: expected (low, high) within [0, 100], "
+                         f"got {x_range!r}.") from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi > 100 or hi <= lo:
         raise ValueError(f"{name}: expected 0 <= low < high <= 100, got {x_range!r}.")
     lo_q, hi_q = _float_hundredths(lo), _float_hundredths(hi)
@@ -177,7 +181,8 @@ def _check_range(x_range, name: str = "x_range") -> tuple[int, int]:
 
 
 def _check_step(step) -> int:
-    if isinstance(step, bool) or not isinstance(step, numbers.Real) or not math.isfinite(step):
+    if isinstance(step, bool) or not isinstance(step, numbers.Real) or not math.isfinite(step) \
+            or not 0 < step <= 100:
         raise ValueError(f"step: expected a positive multiple of 0.01, got {step!r}.")
     q = int(round(float(step) * _PER_UNIT))
     if q < 1 or abs(q - float(step) * _PER_UNIT) > 1e-6:
@@ -214,6 +219,13 @@ def _check_n_probes(n_probes) -> int | None:
 # --------------------------------------------------------------------------
 # Ids
 # --------------------------------------------------------------------------
+
+def _check_title(title, name: str = "title") -> str:
+    """The explorer's title: a string (it is escaped into the page)."""
+    if not isinstance(title, str):
+        raise TypeError(f"{name}: expected a string, got {type(title).__name__} {title!r}.")
+    return title
+
 
 def _check_id(id, default: str) -> str:
     if id is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from ._common import _fixed
@@ -35,7 +35,7 @@ _MOUNT = {"threshold": "mountThreshold", "watchlist": "mountWatchlist", "review"
 # Static files
 # --------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     """The text of ``static/<name>`` (cached)."""
     return resources.files(_PACKAGE).joinpath("static", name).read_text(encoding="utf-8")
@@ -58,7 +58,7 @@ def _compact_css(text: str) -> str:
     return re.sub(r"\s*([{};,])\s*", r"\1", text).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _script_body(kind: str) -> str:
     return "\n".join(_compact_js(_asset(name)) for name in SCRIPT_FILES[kind])
 
@@ -78,7 +78,7 @@ def _script(config: dict, kind: str) -> str:
 _SCOPE = re.compile(r"\.fv-explorer(?![\w-])")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _css_template() -> str:
     return _compact_css(_asset("explorer.css"))
 
@@ -92,7 +92,7 @@ def _css(id: str) -> str:
 # Palettes (read from the stylesheet, their one source)
 # --------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def palettes() -> dict[str, dict[str, str]]:
     """The colours of explorer.css, by mode.
 

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
-from collections.abc import Mapping
-from typing import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -43,11 +41,13 @@ from ..._validation import (
     check_share,
     check_threshold,
 )
+from ...experiments.composition import DEFAULT_SHARES
 from ._common import (
     _PER_UNIT,
     _check_id,
     _check_range,
     _check_step,
+    _check_title,
     _default_id,
     _fixed,
     _float_hundredths,
@@ -58,7 +58,6 @@ from ._common import (
     _snap,
     quantise_scores,
 )
-from ...experiments.composition import DEFAULT_SHARES
 from ._html import (
     _SCOPE,
     _asset,
@@ -424,12 +423,13 @@ def groups_explorer(data, *, share_b: float | None = None, arm: str = "training"
                              f"{type(thresholds_by_group).__name__}.")
         pair = _check_thresholds(dict(thresholds_by_group))   # a Mapping gives a pair
         tq_a, tq_b = (_snap(p, lo, hi, step_q, f"thresholds_by_group[{g!r}]")
-                      for p, g in zip(pair, GROUPS))
+                      for p, g in zip(pair, GROUPS, strict=True))
     if not isinstance(title, str):
         raise ValueError(f"title: must be a string, got {type(title).__name__}.")
     encoded = [[{g: {"gen": _grid_encode(sets[m][a][g][0], lo, hi, step_q),
                      "imp": _grid_encode(sets[m][a][g][1], lo, hi, step_q)} for g in GROUPS}
                 for a in arms] for m in mixes]
+    title = _check_title(title)
     id = _check_id(id, _default_id("fv-grp", repr(encoded), tq, tq_a, tq_b, per, title,
                                    start_mix, start_arm, lo, hi, step_q))
     sel = sets[start_mix][start_arm]

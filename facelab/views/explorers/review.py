@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ._common import (
     _check_id,
     _check_range,
     _check_step,
+    _check_title,
     _count_below,
     _default_id,
     _encode,
@@ -234,7 +235,7 @@ class ReviewExplorer(_Explorer):
         Any valid setting is accepted, also one the page does not offer.
         """
         given = (threshold, gallery_size, list_length, reviewer_error, searches)
-        args = [s if g is None else g for g, s in zip(given, self._start)]
+        args = [s if g is None else g for g, s in zip(given, self._start, strict=True)]
         return _readout(self._imp, *_check_settings(*args))
 
 
@@ -250,10 +251,12 @@ def _span(key: str, nums: dict) -> str:
     return f'<span data-key="{key}">{nums[key]}</span>'
 
 
-def review_explorer(impostor, *, threshold: float = 80.0, gallery_sizes: Sequence[int] = GALLERY_SIZES,
-                    gallery_size: int | None = None, list_lengths: Sequence[int] = LIST_LENGTHS,
-                    list_length: int = 10, reviewer_error: float = 0.1, searches: int = 1000,
-                    title: str = "Search for someone who is not in the gallery: who gets put forward?",
+def review_explorer(impostor, *, threshold: float = 80.0,
+                    gallery_sizes: Sequence[int] = GALLERY_SIZES, gallery_size: int | None = None,
+                    list_lengths: Sequence[int] = LIST_LENGTHS, list_length: int = 10,
+                    reviewer_error: float = 0.1, searches: int = 1000,
+                    title: str = "Search for someone who is not in the gallery: who gets put "
+                                 "forward?",
                     x_range: tuple[float, float] = (0.0, 100.0), step: float = 0.01,
                     id: str | None = None) -> ReviewExplorer:
     """The review explorer: candidate lists and a fallible reviewer, live in the browser.
@@ -311,6 +314,7 @@ def review_explorer(impostor, *, threshold: float = 80.0, gallery_sizes: Sequenc
     tq = _snap(_float_hundredths(float(threshold)), lo, hi, step_q)
     if not isinstance(title, str):
         raise TypeError(f"title: must be a string, got {type(title).__name__}.")
+    title = _check_title(title)
     id = _check_id(id, _default_id("fv-rev", imp, sizes, lengths, tq, n, k, r_pct, s, title,
                                    lo, hi, step_q))
     nums = _readout(imp, tq, n, k, r, s)
@@ -345,14 +349,14 @@ def review_explorer(impostor, *, threshold: float = 80.0, gallery_sizes: Sequenc
         'threshold: the list is shown whatever the scores, filled with the best-scoring strangers '
         '(FMR 1).</p>'
         f'<p class="fv-note fv-status-zero" role="status"{hidden_zero}><b>No impostor pair reaches '
-        f'this threshold.</b> The measured FMR is 0 of {n_imp}, which does not mean zero: it is too '
-        f'small for {n_imp} pairs to measure. At the 95% upper bound, FMR '
+        f'this threshold.</b> The measured FMR is 0 of {n_imp}, which does not mean zero: it is '
+        f'too small for {n_imp} pairs to measure. At the 95% upper bound, FMR '
         f'{_span("upper_fmr", nums)} (1 − 0.05<sup>1/{n_imp}</sup>), the list would not be empty '
-        f'in {_span("upper_p_list", nums)} of searches, with {_span("upper_expected_listed", nums)} '
-        f'strangers on it on average; an innocent person would be put forward in '
-        f'{_span("upper_p_put", nums)} of searches, {_span("upper_year_put", nums)} of the '
-        f'{_span("searches", nums)} a year ({_span("upper_year_innocent", nums)} strangers '
-        'wrongly confirmed).</p>')
+        f'in {_span("upper_p_list", nums)} of searches, with '
+        f'{_span("upper_expected_listed", nums)} strangers on it on average; an innocent person '
+        f'would be put forward in {_span("upper_p_put", nums)} of searches, '
+        f'{_span("upper_year_put", nums)} of the {_span("searches", nums)} a year '
+        f'({_span("upper_year_innocent", nums)} strangers wrongly confirmed).</p>')
 
     r_text = nums["reviewer_error"]
     controls = (

@@ -14,6 +14,7 @@ from ._common import (
     _check_range,
     _check_step,
     _check_threshold,
+    _check_title,
     _count_below,
     _default_id,
     _encode,
@@ -146,6 +147,7 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
     lo, hi = _check_range(x_range)
     step_q = _check_step(step)
     tq = _snap(_check_threshold(threshold), lo, hi, step_q)
+    title = _check_title(title)
     id = _check_id(id, _default_id("fv-thr", gen, imp, tq, bins, title, lo, hi, step_q))
     nums = _rates(gen, imp, tq)
     n_out = int(np.sum((gen < lo) | (gen > hi)) + np.sum((imp < lo) | (imp > hi)))
@@ -201,7 +203,8 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
         y = ys(v)
         svg.append(f'<line class="fv-grid" x1="{L}" y1="{_f(y)}" x2="{L + W}" y2="{_f(y)}" '
                    'stroke-width="1"/>')
-        svg.append(f'<text x="{L - 6}" y="{_f(y + 4)}" text-anchor="end" font-size="12">{_num(v)}</text>')
+        svg.append(f'<text x="{L - 6}" y="{_f(y + 4)}" text-anchor="end" '
+                   f'font-size="12">{_num(v)}</text>')
         v += ystep
     svg.append(f'<text transform="translate(15,{_f(T + H / 2)}) rotate(-90)" text-anchor="middle" '
                f'font-size="12.5">Share of pairs<tspan class="fv-long"> per bin</tspan> (%)</text>')
@@ -210,7 +213,8 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
     svg.append(f'<path class="fv-gen-fill" d="{pg}" fill-opacity="0.6" stroke="none" '
                f'clip-path="url(#{id}-cg)"/>')
     svg.append(f'<path d="{pi}" fill="url(#{id}-hatch-off)" stroke="none"/>')
-    svg.append(f'<path d="{pi}" fill="url(#{id}-hatch-on)" stroke="none" clip-path="url(#{id}-ci)"/>')
+    svg.append(f'<path d="{pi}" fill="url(#{id}-hatch-on)" stroke="none" '
+               f'clip-path="url(#{id}-ci)"/>')
     svg.append(f'<path class="fv-gen-stroke" d="{pg}" fill="none" stroke-width="2" '
                'stroke-linejoin="round"/>')
     svg.append(f'<path class="fv-imp-stroke" d="{pi}" fill="none" stroke-width="2" '
@@ -245,9 +249,9 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
         labels[upper][1] = min(labels[0][1], labels[1][1]) - 16
     for x, y, name in labels:
         x = min(max(x, L + 32), L + W - 32)
-        svg.append(f'<text x="{_f(x)}" y="{_f(max(y, T + 24))}" text-anchor="middle" font-size="12.5" '
-                   f'font-weight="600" class="fv-halo" stroke-width="4" paint-order="stroke">'
-                   f'{name}</text>')
+        svg.append(f'<text x="{_f(x)}" y="{_f(max(y, T + 24))}" text-anchor="middle" '
+                   'font-size="12.5" font-weight="600" class="fv-halo" stroke-width="4" '
+                   f'paint-order="stroke">{name}</text>')
     # The threshold's label.
     edge = 62
     anchor = "end" if x_t > L + W - edge else ("start" if x_t < L + edge else "middle")
@@ -272,13 +276,13 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
         '<span class="fv-card-h">False match rate (FMR)</span>'
         f'<span class="fv-big" data-key="fmr">{nums["fmr"]}</span>'
         f'<span data-key="fmr_one_in">{nums["fmr_one_in"]}</span>'
-        f'<span class="fv-card-t"><span data-key="fmr_count">{nums["fmr_count"]}</span> impostor pairs '
-        'score at or above the threshold.</span></output>'
+        f'<span class="fv-card-t"><span data-key="fmr_count">{nums["fmr_count"]}</span> impostor '
+        'pairs score at or above the threshold.</span></output>'
         f'<output class="fv-card fv-c-gen" for="{id}-t" aria-live="polite" aria-atomic="true">'
         '<span class="fv-card-h">False non-match rate (FNMR)</span>'
         f'<span class="fv-big" data-key="fnmr">{nums["fnmr"]}</span>'
-        f'<span class="fv-card-t"><span data-key="fnmr_count">{nums["fnmr_count"]}</span> genuine pairs '
-        'score below the threshold.</span></output>'
+        f'<span class="fv-card-t"><span data-key="fnmr_count">{nums["fnmr_count"]}</span> genuine '
+        'pairs score below the threshold.</span></output>'
         '</div>'
     )
     note = _nojs_note(nums["threshold"])
@@ -291,8 +295,8 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
         f'<div class="fv-explorer fv-threshold-explorer mathjax_ignore tex2jax_ignore" id="{id}" '
         f'role="group" aria-labelledby="{id}-title" data-threshold="{nums["threshold"]}" '
         f'data-impostor-at-or-above="{nums["impostor_at_or_above"]}" '
-        f'data-genuine-below="{nums["genuine_below"]}" data-n-impostor="{n_i}" data-n-genuine="{n_g}">'
-        f'<style>{_css(id)}</style>'
+        f'data-genuine-below="{nums["genuine_below"]}" data-n-impostor="{n_i}" '
+        f'data-n-genuine="{n_g}"><style>{_css(id)}</style>'
         f'<p class="fv-title" id="{id}-title">{html.escape(title)}</p>'
         f'<p class="fv-note">Scores are on the 0 to 100 scale (50 × (1 + cosine)), rounded to '
         f'0.01. A pair is a match when its score is at or above the threshold.{outside}</p>'
@@ -301,7 +305,8 @@ def threshold_explorer(genuine, impostor, threshold: float = 80.0, *, bins: int 
     )
     text = (f"Threshold explorer (interactive in a browser): at threshold {nums['threshold']}, "
             f"FMR {nums['fmr']} ({nums['fmr_count']} impostor pairs at or above it, "
-            f"{nums['fmr_one_in']}); FNMR {nums['fnmr']} ({nums['fnmr_count']} genuine pairs below it).")
+            f"{nums['fmr_one_in']}); FNMR {nums['fnmr']} ({nums['fnmr_count']} genuine pairs below "
+            "it).")
     return ThresholdExplorer(page, text, id, gen, imp, lo, hi, step_q)
 
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import html
 import math
 import numbers
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..._validation import check_array
 from ._common import (
     _PER_UNIT,
+    _TOL,
     _check_id,
     _check_n_probes,
     _check_range,
     _check_step,
     _check_threshold,
+    _check_title,
     _count_below,
     _default_id,
     _encode,
@@ -85,16 +88,23 @@ def _watch(sorted_max: Mapping[int, np.ndarray], sizes: Sequence[int], gallery_s
     return out
 
 
+def _gallery_sizes(gallery_sizes) -> list[int]:
+    """Gallery sizes N: a non-empty sequence of positive integers (not a string, not floats)."""
+    if isinstance(gallery_sizes, (str, bytes, Mapping)) \
+            or not hasattr(gallery_sizes, "__iter__"):
+        raise ValueError(f"gallery_sizes: expected positive integers, got {gallery_sizes!r}.")
+    sizes = list(gallery_sizes)
+    if not sizes or any(isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral)
+                        or n < 1 for n in sizes):
+        raise ValueError(f"gallery_sizes: expected positive integers, got {gallery_sizes!r}.")
+    return [int(n) for n in sizes]
+
+
 def _check_gallery(max_impostor_scores, gallery_sizes) -> tuple[list[int], dict[int, np.ndarray]]:
     if not isinstance(max_impostor_scores, Mapping) or not max_impostor_scores:
         raise ValueError("max_impostor_scores: expected a non-empty dict mapping gallery size N "
                          "to a 1-D array of each probe's maximum score against N people.")
-    try:
-        sizes = [int(n) for n in gallery_sizes]
-    except (TypeError, ValueError):
-        raise ValueError(f"gallery_sizes: expected positive integers, got {gallery_sizes!r}.") from None
-    if not sizes or any(n < 1 for n in sizes) or any(n != s for n, s in zip(sizes, gallery_sizes)):
-        raise ValueError(f"gallery_sizes: expected positive integers, got {gallery_sizes!r}.")
+    sizes = _gallery_sizes(gallery_sizes)
     if len(set(sizes)) != len(sizes):
         raise ValueError(f"gallery_sizes: sizes repeat: {sizes!r}.")
     keys = {int(k) for k in max_impostor_scores}
@@ -178,13 +188,14 @@ def gallery_max_scores(scores, gallery_sizes: Sequence[int]) -> dict[int, np.nda
         ``scores[:, :N].max(axis=1)`` for each N, ready for
         :func:`watchlist_explorer`.
     """
-    s = np.asarray(scores, dtype=np.float64)
-    if s.ndim != 2 or s.size == 0:
-        raise ValueError(f"scores: expected a non-empty 2-D array (n_probes, n_gallery), "
-                         f"got shape {s.shape}.")
-    sizes = [int(n) for n in gallery_sizes]
-    if not sizes or any(n < 1 or n > s.shape[1] for n in sizes):
-        raise ValueError(f"gallery_sizes: each N must be in 1..{s.shape[1]}, got {list(gallery_sizes)}.")
+    s = check_array(scores, "scores", ndim=2, what="scores, shape (n_probes, n_gallery)")
+    if s.min() < -_TOL or s.max() > 100 + _TOL:
+        raise ValueError(f"scores: must lie in [0, 100] (the book's scale), got min "
+                         f"{s.min():.6g}, max {s.max():.6g}.")
+    sizes = _gallery_sizes(gallery_sizes)
+    if any(n > s.shape[1] for n in sizes):
+        raise ValueError(f"gallery_sizes: each N must be in 1..{s.shape[1]}, got "
+                         f"{list(gallery_sizes)}.")
     # A running maximum along the gallery gives every prefix's maximum in one pass.
     running = np.maximum.accumulate(s, axis=1)
     return {n: running[:, n - 1].copy() for n in sizes}
@@ -217,7 +228,8 @@ class WatchlistExplorer(_Explorer):
 def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_sizes: Sequence[int],
                        fmr_genuine_pairs=None, threshold: float = 80.0, n_probes: int | None = None,
                        *, impostor=None, gallery_size: int | None = None,
-                       title: str = "Search a watchlist: how many innocent probes get a false match?",
+                       title: str = "Search a watchlist: how many innocent probes get a false "
+                                    "match?",
                        x_range: tuple[float, float] = (0.0, 100.0), step: float = 0.01,
                        id: str | None = None) -> WatchlistExplorer:
     """The watchlist (ACLU) explorer: false matches per probe as the gallery grows.
@@ -271,6 +283,7 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
         raise ValueError(f"gallery_size: {gallery_size!r} is not one of gallery_sizes {sizes}.")
     gi = sizes.index(gallery_size)
     parts = [q[n] for n in sizes] + [imp, gen, n_probes, tq, gi, title, lo, hi, step_q]
+    title = _check_title(title)
     id = _check_id(id, _default_id("fv-watch", *parts))
     nums = _watch(q, sizes, gallery_size, tq, imp, gen, n_probes)
     m = nums["n_sim_probes"]
@@ -314,8 +327,8 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
         cx = L + slot * (i + 0.5)
         h = sim_share[i] * 100 / ymax * H
         on = i == gi
-        svg.append(f'<rect class="fv-bar" x="{_f(cx - bw / 2)}" y="{_f(T + H - h)}" width="{_f(bw)}" '
-                   f'height="{_f(h)}" fill-opacity="{1 if on else 0.75}" '
+        svg.append(f'<rect class="fv-bar" x="{_f(cx - bw / 2)}" y="{_f(T + H - h)}" '
+                   f'width="{_f(bw)}" height="{_f(h)}" fill-opacity="{1 if on else 0.75}" '
                    f'stroke-width="{2.5 if on else 0}"/>')
         svg.append(f'<text class="fv-glabel" x="{_f(cx)}" y="{T + H + 18}" text-anchor="middle" '
                    f'font-size="12" font-weight="{700 if on else 400}">{_group(n)}</text>')
@@ -323,21 +336,24 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
                'stroke-width="1.2"/>')
     if imp is not None:
         pts = [(L + slot * (i + 0.5), T + H - p * 100 / ymax * H) for i, p in enumerate(form_share)]
-        svg.append(f'<polyline class="fv-fline" points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in pts)}" '
-                   'fill="none" stroke-width="2" stroke-dasharray="5 4"/>')
+        svg.append('<polyline class="fv-fline" '
+                   f'points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in pts)}" fill="none" '
+                   'stroke-width="2" stroke-dasharray="5 4"/>')
         for x, y in pts:
             svg.append(f'<path class="fv-mark" d="M0 -7 L7 0 L0 7 L-7 0 Z" stroke-width="1.2" '
                        f'transform="translate({_f(x)},{_f(y)})"/>')
     svg.append(f'<text x="{_f(L + W / 2)}" y="{H_ - 6}" text-anchor="middle" font-size="12.5">'
-               f'Gallery size N (people<tspan class="fv-long">, none of them the probe</tspan>)</text>')
+               'Gallery size N (people<tspan class="fv-long">, none of them the '
+               'probe</tspan>)</text>')
     svg.append("</svg>")
 
     legend = ('<ul class="fv-legend" aria-label="Legend">'
               f'<li>{_legend_swatch("bar", id)}<span><b>Simulated</b>: share of the {_group(m)} '
               f'probes whose best gallery score reaches the threshold</span></li>')
     if imp is not None:
-        legend += (f'<li>{_legend_swatch("mark", id)}<span><b>Formula</b> 1 − (1 − FMR)<sup>N</sup>, '
-                   f'FMR from {_group(nums["n_impostor"])} impostor pairs</span></li>')
+        legend += (f'<li>{_legend_swatch("mark", id)}<span><b>Formula</b> 1 − (1 − '
+                   f'FMR)<sup>N</sup>, FMR from {_group(nums["n_impostor"])} impostor '
+                   'pairs</span></li>')
     legend += "</ul>"
 
     if k > 1:
@@ -356,16 +372,16 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
     both = f"{id}-t {id}-g" if k > 1 else f"{id}-t"
     cards = [
         f'<output class="fv-card fv-c-gen" for="{both}" aria-live="polite" '
-        'aria-atomic="true"><span class="fv-card-h">Simulated: probes with at least one false match</span>'
-        f'<span class="fv-big" data-key="sim_count">{nums["sim_count"]}</span>'
-        f'<span class="fv-card-t">That is <span data-key="sim_share">{nums["sim_share"]}</span> of the '
-        'probes, each searched against the gallery at this threshold.</span></output>'
+        'aria-atomic="true"><span class="fv-card-h">Simulated: probes with at least one false '
+        f'match</span><span class="fv-big" data-key="sim_count">{nums["sim_count"]}</span>'
+        f'<span class="fv-card-t">That is <span data-key="sim_share">{nums["sim_share"]}</span> of '
+        'the probes, each searched against the gallery at this threshold.</span></output>'
     ]
     if imp is not None:
         cards.append(
             f'<output class="fv-card fv-c-imp" for="{both}" aria-live="polite" '
-            'aria-atomic="true"><span class="fv-card-h">Formula: expected number of probes hit</span>'
-            f'<span class="fv-big" data-key="expected">{nums["expected"]}</span>'
+            'aria-atomic="true"><span class="fv-card-h">Formula: expected number of probes '
+            f'hit</span><span class="fv-big" data-key="expected">{nums["expected"]}</span>'
             f'<span>of {nums["n_probes"]}</span>'
             f'<span class="fv-card-t">FMR <span data-key="fmr">{nums["fmr"]}</span> '
             f'(<span data-key="fmr_one_in">{nums["fmr_one_in"]}</span> impostor pairs), so '
@@ -374,10 +390,10 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
     if gen is not None:
         cards.append(
             f'<output class="fv-card fv-c-ink" for="{id}-t" aria-live="polite" '
-            'aria-atomic="true"><span class="fv-card-h">The price: a wanted person is missed (FNMR)</span>'
-            f'<span class="fv-big" data-key="fnmr">{nums["fnmr"]}</span>'
-            f'<span class="fv-card-t"><span data-key="fnmr_count">{nums["fnmr_count"]}</span> genuine '
-            'pairs score below the threshold.</span></output>')
+            'aria-atomic="true"><span class="fv-card-h">The price: a wanted person is missed '
+            f'(FNMR)</span><span class="fv-big" data-key="fnmr">{nums["fnmr"]}</span>'
+            f'<span class="fv-card-t"><span data-key="fnmr_count">{nums["fnmr_count"]}</span> '
+            'genuine pairs score below the threshold.</span></output>')
     readouts = '<div class="fv-readouts">' + "".join(cards) + "</div>"
 
     head = "<tr><th scope=\"col\">Gallery size N</th><th scope=\"col\">Simulated</th>"
@@ -401,7 +417,8 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
         assumption += ('The formula treats the N comparisons as independent, with the same '
                        'FMR; the simulation uses the actual maximum scores.')
     config = {"id": id, "t": tq, "lo": lo, "hi": hi, "step": step_q, "gi": gi, "sizes": sizes,
-              "nProbes": n_probes, "plot": {"L": L, "W": W, "T": T, "H": H, "slot": slot, "edge": 0},
+              "nProbes": n_probes,
+              "plot": {"L": L, "W": W, "T": T, "H": H, "slot": slot, "edge": 0},
               "sims": [_encode(q[n]) for n in sizes],
               "imp": None if imp is None else _encode(imp),
               "gen": None if gen is None else _encode(gen)}
@@ -420,12 +437,12 @@ def watchlist_explorer(max_impostor_scores: Mapping[int, np.ndarray], gallery_si
         + note + legend + "".join(svg) + controls + readouts + table
         + _script(config, "watchlist") + "</div>"
     )
-    text = (f"Watchlist explorer (interactive in a browser): at threshold {nums['threshold']} with a "
-            f"gallery of {nums['gallery_size']} people, {nums['sim_count']} simulated probes "
+    text = (f"Watchlist explorer (interactive in a browser): at threshold {nums['threshold']} with "
+            f"a gallery of {nums['gallery_size']} people, {nums['sim_count']} simulated probes "
             f"({nums['sim_share']}) have at least one false match")
     if imp is not None:
-        text += (f"; the formula 1 - (1 - FMR)^N with FMR {nums['fmr']} predicts {nums['expected']} "
-                 f"of {nums['n_probes']} ({nums['p_any']} per probe)")
+        text += (f"; the formula 1 - (1 - FMR)^N with FMR {nums['fmr']} predicts "
+                 f"{nums['expected']} of {nums['n_probes']} ({nums['p_any']} per probe)")
     if gen is not None:
         text += f"; FNMR {nums['fnmr']}"
     text += "."

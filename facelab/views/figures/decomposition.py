@@ -41,7 +41,8 @@ def plot_decomposition(decomposition: Decomposition, targets=None, ax=None):
             r = arm.ratio(t)
             ax.plot([r.low, r.high], [y, y], color=colours[k % 3], linewidth=2)
             ax.plot(r.estimate, y, marker=MARKERS[k % len(MARKERS)], color=colours[k % 3],
-                    markersize=7, linestyle="none", label=f"overall FMR {t:.1%}" if i == 0 else None)
+                    markersize=7, linestyle="none",
+                    label=f"overall FMR {t:.1%}" if i == 0 else None)
             seeds = [s for s in arm.seed_ratios(t) if np.isfinite(s) and s > 0]
             ax.plot(seeds, [y] * len(seeds), marker=".", color="#777777", markersize=4,
                     linestyle="none", label="single seeds" if (i == 0 and k == 0) else None)

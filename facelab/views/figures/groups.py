@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..._validation import check_threshold
 from ...evaluation.rates import probit
 from ...experiments.composition import GROUPS, GroupEvaluation, Sweep
 from ...experiments.composition.measure import _Summary
-from ..._validation import check_threshold
 from ..style import GENUINE, GROUP_STYLE, IMPOSTOR
 
 __all__ = ["plot_rates_vs_share", "plot_ratio_vs_share", "plot_group_histograms",
@@ -92,7 +92,7 @@ def plot_ratio_vs_share(sweeps: Sequence[Sweep], ax=None):
         r = [p.fmr_ratio for p in sw.results.values()]
         y = np.array([c.estimate for c in r])
         err = np.array([[c.estimate - c.low for c in r], [c.high - c.estimate for c in r]])
-        for xi, p in zip(x, sw.results.values()):
+        for xi, p in zip(x, sw.results.values(), strict=True):
             ax.scatter(np.full(len(p.per_evaluation), xi), [e["ratio"] for e in p.per_evaluation],
                        s=14, color=st["color"], alpha=0.45, marker=st["marker"], zorder=1)
         ax.errorbar(x, y, yerr=err, capsize=3, linewidth=2, markersize=7, zorder=2, **st)
@@ -142,7 +142,7 @@ def plot_group_histograms(evaluation: GroupEvaluation, axes=None, threshold: flo
     t = evaluation.threshold if threshold is None else check_threshold(threshold)
     bins = np.arange(0, 101, 1.0) if bins is None else bins
     top = 0.0
-    for ax, g in zip(np.ravel(axes), GROUPS):
+    for ax, g in zip(np.ravel(axes), GROUPS, strict=False):
         for scores, spec in ((evaluation.impostor(g), IMPOSTOR), (evaluation.genuine(g), GENUINE)):
             h, edges = np.histogram(scores, bins=bins)
             share = h / scores.size
@@ -349,7 +349,7 @@ def plot_fmr_bars(settings: Mapping[str, _Summary], ax=None):
         ax.bar(x + (k - 0.5) * width, y, width, yerr=err, capsize=4, color=st["color"],
                       hatch=hatches[g], edgecolor="white", label=st["label"],
                       error_kw=dict(ecolor="black", linewidth=1.2))
-        for xi, c in zip(x + (k - 0.5) * width, ci):
+        for xi, c in zip(x + (k - 0.5) * width, ci, strict=True):
             ax.annotate(f"{c.estimate:.2%}", (xi, c.high), xytext=(0, 4),
                         textcoords="offset points", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, list(settings))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -40,7 +40,8 @@ def plot_candidate_lists(lists: CandidateLists, images: np.ndarray, rows: Sequen
         raise ValueError("rows: need at least one probe to show.")
     if not 1 <= k <= lists.scores.shape[1]:
         raise ValueError(f"k: must be in [1, {lists.scores.shape[1]}], got {k!r}.")
-    fig, axes = plt.subplots(len(rows), k + 1, figsize=(size * (k + 1) + 0.4, size * 1.45 * len(rows)),
+    fig, axes = plt.subplots(len(rows), k + 1,
+                             figsize=(size * (k + 1) + 0.4, size * 1.45 * len(rows)),
                              squeeze=False)
     fig.subplots_adjust(wspace=0.08, hspace=0.55)
     for i, r in enumerate(rows):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def plot_p_any(fmrs: Mapping[str, float], sizes=None, ax=None, points=None):
     return ax
 
 
-def plot_replay(result: "AcluReplay", marks=(80.0, 95.0, 99.0), reference: int | None = None,
+def plot_replay(result: AcluReplay, marks=(80.0, 95.0, 99.0), reference: int | None = None,
                 ax=None, x_range: tuple[float, float] = (50.0, 100.0)):
     """False matches and missed true matches as the threshold moves.
 
@@ -115,7 +116,7 @@ def plot_replay(result: "AcluReplay", marks=(80.0, 95.0, 99.0), reference: int |
     return ax
 
 
-def plot_pairs(result: "AcluReplay", pairs, ncols: int = 3, size: float = 1.5):
+def plot_pairs(result: AcluReplay, pairs, ncols: int = 3, size: float = 1.5):
     """Falsely matched probe and gallery faces side by side, with their scores.
 
     Parameters
@@ -146,7 +147,7 @@ def plot_pairs(result: "AcluReplay", pairs, ncols: int = 3, size: float = 1.5):
                                                         size * nrows * 1.35), squeeze=False)
     fig.subplots_adjust(wspace=0.05)
     flat = axes.ravel()
-    for k, ax in enumerate(flat):
+    for ax in flat:
         ax.set_axis_off()
     for k, (r, c, score) in enumerate(pairs):
         a, b = flat[2 * k], flat[2 * k + 1]
