@@ -28,7 +28,7 @@ Steps, each of which stops the release with a one-sentence reason:
        MANIFEST.txt              SHA-256 of every other file (``sha256sum -c MANIFEST.txt``)
 
    and writes ``face-value-VERSION-DATE.zip`` and ``.tar.gz`` of it beside it.
-   ``VERSION`` is ``[project] version`` in ``pyproject.toml``; ``DATE`` is today's
+   ``VERSION`` is ``facelab.__version__`` (pyproject.toml reads it); ``DATE`` is today's
    date unless ``--date`` is given.
 
 The release holds solutions and hidden tests: share it with instructors, and
@@ -44,7 +44,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,13 +58,14 @@ class ReleaseError(Exception):
 # ---------------------------------------------------------------- inputs
 
 
-def version(pyproject: Path = ROOT / "pyproject.toml") -> str:
-    """The book's version, ``[project] version`` in ``pyproject.toml``."""
-    with open(pyproject, "rb") as f:
-        value = tomllib.load(f).get("project", {}).get("version")
-    if not value or not re.fullmatch(r"[0-9][0-9A-Za-z.+-]*", str(value)):
-        raise ReleaseError(f"{pyproject} has no usable [project] version (found {value!r}).")
-    return str(value)
+def version(init: Path = ROOT / "facelab" / "__init__.py") -> str:
+    """The book's version: ``facelab.__version__``, the one version string (pyproject.toml's
+    version is dynamic and reads it), taken from the file without importing the package."""
+    found = re.search(r'^__version__ = "([^"]*)"', init.read_text(encoding="utf-8"), re.M)
+    value = found.group(1) if found else None
+    if not value or not re.fullmatch(r"[0-9][0-9A-Za-z.+-]*", value):
+        raise ReleaseError(f"{init} has no usable __version__ (found {value!r}).")
+    return value
 
 
 def current_section(changelog: str) -> str:

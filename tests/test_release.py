@@ -37,13 +37,14 @@ CHANGELOG = """# Changelog
 """
 
 
-def test_the_version_comes_from_pyproject():
+def test_the_version_is_the_packages_one_version_string():
     import tomllib
 
-    expected = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "version"
-    ]
-    assert release.version() == expected
+    import facelab
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert release.version() == facelab.__version__
 
 
 def test_the_release_notes_are_the_current_section_with_its_numbers():
