@@ -533,3 +533,17 @@ def test_no_deprecated_aria_roles(browser, site, built_book):
         ]
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_explorers_sit_on_no_light_frame_in_dark_mode(browser, site):
+    """The theme puts HTML outputs on a light card in dark mode; an explorer (its own dark
+    card) must not keep that card as a light frame around it."""
+    context, page, _, _ = visit(browser, f"{site}/chapters/04-bias.html")
+    page.evaluate("""() => { document.documentElement.dataset.mode = "dark";
+                             document.documentElement.dataset.theme = "dark"; }""")
+    frames = page.eval_on_selector_all(
+        ".fv-explorer",
+        "els => els.map(e => getComputedStyle(e.parentElement).backgroundColor)")
+    context.close()
+    assert frames, "no explorer on chapter 4"
+    assert all(bg in ("rgba(0, 0, 0, 0)", "transparent") for bg in frames), frames
