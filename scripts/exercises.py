@@ -108,7 +108,8 @@ def autograder_zip(name: str, dist: Path = DIST) -> Path:
     """The newest autograder zip built for exercise ``name`` under ``dist``."""
     zips = sorted((dist / name / "autograder").glob(f"{name}-autograder_*.zip"))
     if not zips:
-        raise FileNotFoundError(f"no autograder for {name!r}: run `python scripts/exercises.py build {name}`")
+        raise FileNotFoundError(f"no autograder for {name!r}: run `python scripts/exercises.py "
+                                f"build {name}`")
     return zips[-1]
 
 
@@ -211,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--no-run-tests", action="store_true",
                          help="do not grade the solutions while building")
     p_build.add_argument("-j", "--jobs", type=int, default=1, help="exercises built at once")
-    p_build.add_argument("--dist", type=Path, default=DIST, help="output folder (default exercises/dist)")
+    p_build.add_argument("--dist", type=Path, default=DIST, help="output folder (default "
+                                                                 "exercises/dist)")
     p_grade = sub.add_parser("grade", help="grade one submission locally with otter run")
     p_grade.add_argument("submission", type=Path)
     p_grade.add_argument("--autograder", type=Path, help="autograder zip (default: newest built)")
@@ -224,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(masters()))
         return 0
     if args.command == "build":
-        for out in build(args.names, run_tests=not args.no_run_tests, jobs=args.jobs, dist=args.dist):
+        for out in build(args.names, run_tests=not args.no_run_tests, jobs=args.jobs,
+                         dist=args.dist):
             name = out.name
             print(f"{name}: student {out / 'student' / (name + '.ipynb')}")
             print(f"{' ' * len(name)}  autograder {autograder_zip(name, out.parent)}")

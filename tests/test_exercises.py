@@ -2,7 +2,8 @@
 
 For every master ``exercises/exNN-*.md``:
 
-1. the master runs top to bottom (its test cells run too, against the solutions);
+1. the master runs top to bottom (its test cells only define the test functions,
+   otter's exception-based format; 3 runs them against the solutions);
 2. the student edition made by ``otter assign`` runs top to bottom with every
    answer blank, without raising, and every ``grader.check`` in it fails;
 3. the autograder gives full marks to the reference answers (typed into a copy
@@ -20,6 +21,7 @@ All tests carry the ``exercises`` marker: ``pytest -m "not exercises"`` skips th
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -71,7 +73,8 @@ def run_job(job: tuple) -> tuple[str, object]:
             probe = ("import json as _json\n"
                      f"_r = {{q: grader.check(q) for q in {qs!r}}}\n"
                      "print(_json.dumps({q: [r.score, r.possible] for q, r in _r.items()}))")
-            return "ok", json.loads(execute(nb_path, cwd=work, extra=probe).strip().splitlines()[-1])
+            stdout = execute(nb_path, cwd=work, extra=probe)
+            return "ok", json.loads(stdout.strip().splitlines()[-1])
         if kind == "grade":
             submission, autograder, out = args
             errors: list = []
@@ -95,10 +98,27 @@ def run_job(job: tuple) -> tuple[str, object]:
 # below (names assigned, or mutated in place, and names read); a question that
 # fails it has each wrong answer graded alone.
 
-def _test_code(case: dict) -> str:
-    """The Python source of one OK-format (doctest) test case."""
-    lines = [ln[4:] for ln in case["code"].splitlines() if ln.startswith((">>> ", "... "))]
-    return "\n".join(lines)
+def _test_bindings(source: str) -> tuple[set[str], set[str]]:
+    """(notebook names written, notebook names read) by one question's exception-based tests.
+
+    ``source`` is the test file otter stores in the notebook's metadata: one
+    ``@test_case`` function per test cell, whose parameters otter fills from
+    the notebook's globals by name. So a test reads exactly its parameters
+    (all globals if one is called ``env``), and writes a notebook name only by
+    changing a parameter's value in place; its own assignments stay local.
+    """
+    written, read = set(), set()
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.FunctionDef) and node.decorator_list):
+            continue
+        params = {a.arg for a in node.args.args + node.args.kwonlyargs}
+        if "env" in params:
+            raise ValueError(f"{node.name}: a test that takes env reads every name; "
+                             "take the names it needs as parameters instead")
+        body_written, _ = bindings("\n".join(ast.unparse(stmt) for stmt in node.body))
+        read |= params
+        written |= body_written & params
+    return written, read
 
 
 def dependencies(dist: Path, name: str) -> dict[str, set[str]]:
@@ -122,11 +142,13 @@ def dependencies(dist: Path, name: str) -> dict[str, set[str]]:
             for n in written:
                 taint[n] |= source
     for q, test in solved.metadata["otter"]["tests"].items():
-        for case in test["suites"][0]["cases"]:
-            written, read = bindings(_test_code(case))
-            deps[q] |= set().union(*(taint[n] for n in read | written))
-            for n in written:
-                taint[n] |= {q}
+        if not isinstance(test, str):
+            raise ValueError(f"{name} {q}: tests must use otter's exception-based format "
+                             "(tests: ok_format: false in the ASSIGNMENT CONFIG)")
+        written, read = _test_bindings(test)
+        deps[q] |= set().union(*(taint[n] for n in read | written))
+        for n in written:
+            taint[n] |= {q}
     return {q: deps[q] - {q} for q in questions(solved)}
 
 
@@ -181,7 +203,7 @@ def results(exercise_dist, tmp_path_factory):
     # Longest first: the Olivetti exercises take longest to run.
     order = sorted(jobs, key=lambda k: (k[0] != "master", k[1] == "ex01-retreat"))
     with ProcessPoolExecutor(max_workers=jobs_n) as pool:
-        done = dict(zip(order, pool.map(run_job, [jobs[k] for k in order])))
+        done = dict(zip(order, pool.map(run_job, [jobs[k] for k in order]), strict=True))
     done["dist"] = dist
     done["plans"] = plans
     return done
@@ -263,10 +285,25 @@ def test_autograder_rejects_wrong_answer(results, name, q, i):
     # A wrong answer should lose marks for being wrong, not for a typo in the fixture.
     raised = [err for src, err in errors if src.strip() == wrong["code"].strip()]
     assert bool(raised) == bool(wrong.get("raises", False)), \
-        f"{name} {q}: the wrong answer ({wrong['why']}) " + (f"raises {raised}" if raised else "was expected to raise")
+        f"{name} {q}: the wrong answer ({wrong['why']}) " \
+        + (f"raises {raised}" if raised else "was expected to raise")
 
 
 def test_bindings_sees_writes_reads_and_mutation():
     written, read = bindings("a = b + [x for x in c]\nd.append(1)\ne[0] = f\nimport numpy as np")
     assert written == {"a", "d", "e", "np"}
     assert read == {"b", "c", "d", "e", "f"}
+
+
+def test_test_bindings_reads_parameters_and_in_place_changes():
+    source = (
+        "from otter.test_files import test_case\n"
+        "OK_FORMAT = False\nname = 'q1'\npoints = 2\n"
+        "@test_case(points=None, hidden=False)\n"
+        "def test_q1_format(x, np):\n"
+        "    local = np.abs(x)\n    assert local[0] >= 0, 'hint'\n"
+        "@test_case(points=None, hidden=True)\n"
+        "def test_q1_value(x, rows):\n    rows.sort()\n    assert x == rows[0]\n")
+    written, read = _test_bindings(source)
+    assert read == {"x", "np", "rows"}
+    assert written == {"rows"}  # sorted in place; ``local`` stays inside its test
