@@ -2,11 +2,12 @@
 
 Not a general PDF reader: enough of the format for what Chromium's PDF backend (Skia)
 writes, with no dependency. Objects are read in sequence (a stream is skipped by its
-``/Length``), pages in the order of the page tree, and each page's text from its content
-streams: the strings shown by ``Tj``/``TJ``, decoded through the ``ToUnicode`` map of the
-font selected by ``Tf``. Glyphs with no entry in the map are dropped. Chromium splits
-runs of text where it kerns, so spaces come out where words do not end: compare text
-with its whitespace removed (``squeeze``).
+``/Length``, or read up to ``endstream`` when that is an indirect object), pages in the
+order of the page tree, and each page's text from its content streams: the strings shown
+by ``Tj``/``TJ``, decoded through the ``ToUnicode`` map of the font selected by ``Tf``.
+Glyphs with no entry in the map are dropped. Chromium splits runs of text where it kerns,
+so spaces come out where words do not end: compare text with its whitespace removed
+(``squeeze``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import zlib
 
 _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 _REF = re.compile(rb"(\d+)\s+\d+\s+R")
+_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(\s+\d+\s+R)?")
 _BFRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]+>)")
 
@@ -28,17 +30,22 @@ def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
     while (m := _OBJ.search(data, pos)) is not None:
         start = m.end()
         end = data.find(b"endobj", start)
-        stream_at = data.find(b"stream", start)
         if end < 0:
             break
-        if 0 <= stream_at < end:
-            head = data[start:stream_at]
-            body = stream_at + len(b"stream")
-            body += 2 if data[body:body + 2] == b"\r\n" else 1
+        # The keyword after the dictionary, not the word inside a name or string (the API
+        # page's link targets hold names such as "merge_streams").
+        stream = _STREAM.search(data, start, end)
+        if stream is not None:
+            head = data[start:stream.start() + 2]
+            body = stream.end()
             length = _LENGTH.search(head)
-            if length is None or length.group(2):  # an indirect /Length: not written by Skia
-                raise ValueError(f"object {m.group(1).decode()}: stream without a direct /Length")
-            raw = data[body:body + int(length.group(1))]
+            if length is not None and not length.group(2):
+                raw = data[body:body + int(length.group(1))]
+            else:  # an indirect /Length (Skia writes some): the stream ends at "endstream"
+                stop = data.find(b"endstream", body)
+                if stop < 0:
+                    raise ValueError(f"object {m.group(1).decode()}: a stream with no end")
+                raw = data[body:stop].removesuffix(b"\n").removesuffix(b"\r")
             objects[int(m.group(1))] = (head, raw)
             end = data.find(b"endobj", body + len(raw))
         else:
