@@ -190,6 +190,7 @@ def sweeps(cache):
     return default, control
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_imbalanced_training_gives_b_more_false_matches(sweeps):
     r = sweeps[0].results[0.1].fmr_ratio
     assert r.low > 1, "the interval of FMR_B / FMR_A at 10 % B must exclude 1"
@@ -198,17 +199,20 @@ def test_claim_imbalanced_training_gives_b_more_false_matches(sweeps):
     assert all(e["ratio"] > 1 for e in sweeps[0].results[0.1].per_evaluation)
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_the_gap_grows_as_b_becomes_rarer(sweeps):
     ratio = {s: p.fmr_ratio.estimate for s, p in sweeps[0].results.items()}
     assert ratio[0.1] > ratio[0.5] > ratio[0.9]
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_balanced_training_closes_the_gap(sweeps):
     r10, r50 = sweeps[0].results[0.1].fmr_ratio, sweeps[0].results[0.5].fmr_ratio
     assert abs(math.log(r50.estimate)) < abs(math.log(r10.estimate))
     assert r50.low <= 1 <= r50.high
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_the_gap_reverses_when_a_is_rare(sweeps):
     r = sweeps[0].results[0.9].fmr_ratio
     assert r.high < 1
@@ -216,6 +220,7 @@ def test_claim_the_gap_reverses_when_a_is_rare(sweeps):
     assert all(e["ratio"] < 1 for e in sweeps[0].results[0.9].per_evaluation)
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_the_control_shows_no_gap_beyond_noise(sweeps):
     control = sweeps[1].results[0.1]
     r = control.fmr_ratio
@@ -225,12 +230,14 @@ def test_claim_the_control_shows_no_gap_beyond_noise(sweeps):
     assert abs(control.fnmr.by_group["A"] - control.fnmr.by_group["B"]) < 0.01
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_false_non_matches_go_the_other_way(sweeps):
     p = sweeps[0].results[0.1]
     assert p.fnmr.by_group["A"] > p.fnmr.by_group["B"]
     assert p.fnmr_ci["A"].low > p.fnmr_ci["B"].high  # not noise
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_seed_spread(sweeps):
     spread = max(max(p["ratio"] for p in r.per_evaluation)
                  / min(p["ratio"] for p in r.per_evaluation) for r in sweeps[0].results.values())
@@ -273,11 +280,13 @@ def test_claim_per_group_thresholds_shift_false_non_matches(ev10):
     assert b["own_fnmr"] > a["own_fnmr"]  # "unequal false non-match rates"
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_fifty_fifty_seed_range(sweeps):
     ratios = [e["ratio"] for e in sweeps[0].results[0.5].per_evaluation]
     assert min(ratios) < 1 < max(ratios)
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_chapter_three_matcher_keeps_the_direction():
     m16 = replay.train_embedding(seed=0, shares={"A": 0.9, "B": 0.1})
     r = composition.evaluate_by_group(m16, seed=0).fmr_ratio
@@ -287,6 +296,7 @@ def test_claim_chapter_three_matcher_keeps_the_direction():
     assert r.low <= 1 <= r.high
 
 
+@pytest.mark.slow  # a chapter-sized experiment: left out of make check, run by make test
 def test_claim_aclu_replay_shares(cache):
     galleries = {"mix": {"A": 20_000, "B": 5_000}, "half": {"A": 12_500, "B": 12_500}}
     found = {}
