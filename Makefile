@@ -2,7 +2,8 @@
 #   make book        build the student/reader edition into _build/html
 #   make instructor  build the instructor edition (solutions shown) into _build/instructor/_build/html
 #   make test        run every test (unit tests, the -W book build, browser tests)
-#   make check       the quick checks while you work: unit tests and the explorers' JavaScript tests (under 2 min)
+#   make check       the quick checks while you work: ruff, the unit tests (on both cores) and the
+#                    JavaScript tests (under 2 min)
 #   make lab         open JupyterLab on the chapters
 #   make test-student install the student route (requirements-student.txt, no make/npm/Node) in fresh
 #                    venvs on every Python 3.11-3.13 found (PATH or pyenv) and run an exercise notebook
@@ -73,7 +74,7 @@ test: setup chromium
 
 check: setup
 	$(BIN)/ruff check facelab scripts tests _ext
-	$(BIN)/python -m pytest -q -m "not book and not browser and not exercises and not slow"
+	$(BIN)/python -m pytest -q -n 2 -m "not book and not browser and not exercises and not slow"
 	node --test tests/js/
 
 # Not part of `make test`: it installs from the package registry (about 1-2 min per Python
