@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,3 +165,12 @@ def bindings(code: str) -> tuple[set[str], set[str]]:
             written.add(node.name)
     written.discard(None)
     return written, read
+
+
+def job_value(results: dict, key):
+    """The value of one pooled job, ``results[key] == ("ok", value)``; fail the test with the
+    job's traceback otherwise (shared by test_exercises and test_exercise_feedback)."""
+    status, value = results[key]
+    if status != "ok":
+        pytest.fail(f"{key} failed:\n{value}", pytrace=False)
+    return value

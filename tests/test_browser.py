@@ -301,26 +301,21 @@ def test_search_icon_leaves_the_query_readable(browser, site, built_book):
         const r = icon.getBoundingClientRect(), i = input.getBoundingClientRect();
         const pad = parseFloat(getComputedStyle(input).paddingLeft);
         return [r.right, i.left + pad, r.width]; }"""
+
+    def check(where, context, page, selector):
+        icon_right, text_left, width = page.eval_on_selector(selector, measure)
+        context.close()
+        if width == 0 or icon_right > text_left:
+            problems.append(
+                f"{where}: icon ends at {icon_right:.1f}px, text starts at {text_left:.1f}px"
+            )
+
     context, page, _, _ = _search(browser, site, "28")
-    icon_right, text_left, width = page.eval_on_selector(
-        ".bd-search-container form.bd-search", measure
-    )
-    context.close()
-    if width == 0 or icon_right > text_left:
-        problems.append(
-            f"search page: icon ends at {icon_right:.1f}px, text starts at {text_left:.1f}px"
-        )
+    check("search page", context, page, ".bd-search-container form.bd-search")
     context, page, _, _ = visit(browser, f"{site}/intro.html")
     page.keyboard.press("Control+k")
     page.wait_for_selector("#pst-search-dialog[open] form.bd-search input", state="visible")
-    icon_right, text_left, width = page.eval_on_selector(
-        "#pst-search-dialog form.bd-search", measure
-    )
-    context.close()
-    if width == 0 or icon_right > text_left:
-        problems.append(
-            f"search dialog: icon ends at {icon_right:.1f}px, text starts at {text_left:.1f}px"
-        )
+    check("search dialog", context, page, "#pst-search-dialog form.bd-search")
     assert not problems, "\n".join(problems)
 
 

@@ -67,6 +67,7 @@ from .exercise_support import (
     answer_cells,
     bindings,
     ex,
+    job_value,
     pool_size,
     questions,
     run_notebook,
@@ -385,11 +386,7 @@ def feedback(exercise_dist, tmp_path_factory):
     return done
 
 
-def _value(feedback, key):
-    status, value = feedback[key]
-    if status != "ok":
-        pytest.fail(f"{key} failed:\n{value}", pytrace=False)
-    return value
+_value = job_value
 
 
 def _problems(message: str, count_lines: bool = True) -> list[str]:

@@ -41,6 +41,7 @@ from .exercise_support import (
     bindings,
     ex,
     execute,
+    job_value,
     pool_size,
     questions,
     submission,
@@ -209,11 +210,7 @@ def results(exercise_dist, tmp_path_factory):
     return done
 
 
-def _value(results, key):
-    status, value = results[key]
-    if status != "ok":
-        pytest.fail(f"{key} failed:\n{value}", pytrace=False)
-    return value
+_value = job_value
 
 
 # --------------------------------------------------------------------------
