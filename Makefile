@@ -32,7 +32,7 @@ JB := $(BIN)/jupyter-book build . --builder html -W --keep-going
 
 setup: $(VENV)/.installed _vendor/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml jupyter-config/face-value.json
 	@command -v $(PYTHON) >/dev/null && $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
 	  echo "Python 3.11, 3.12 or 3.13 is required ($(PYTHON) is missing or another version); set PYTHON=/path/to/python3.1x."; \
 	  echo "The book's lock is made on 3.11; students without make can follow the README's 'For students' section."; exit 1; }
@@ -40,6 +40,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Face Value)" >/dev/null
+	@# JupyterLab saves widget state with the notebook (an editable install skips data-files).
+	install -D -m 644 jupyter-config/face-value.json $(VENV)/share/jupyter/lab/settings/overrides.d/face-value.json
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

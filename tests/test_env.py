@@ -9,6 +9,12 @@ import pytest
 from facelab.book import env
 
 
+@pytest.fixture(autouse=True)
+def _own_prefix(monkeypatch, tmp_path):
+    """Each test sees an environment of its own, so no test writes into the real one."""
+    monkeypatch.setattr(env.sys, "prefix", str(tmp_path / "prefix"))
+
+
 def test_ready_with_the_shared_data(monkeypatch, tmp_path):
     (tmp_path / env.OLIVETTI_FILE).write_bytes(b"")
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path))
@@ -45,7 +51,46 @@ def test_an_unsupported_python_is_refused(monkeypatch):
         env.check_environment(data=False)
 
 
-@pytest.mark.parametrize("name", ["deep", "data", "download"])
+def test_otter_is_checked_for_exercise_notebooks(monkeypatch):
+    real = env.importlib.util.find_spec
+    monkeypatch.setattr(env.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "otter" else real(name, *a))
+    env.check_environment(data=False)  # a chapter does not need otter
+    with pytest.raises(env.EnvironmentProblem, match="lacks otter-grader"):
+        env.check_environment(data=False, otter=True)
+
+
+def test_widget_state_saving_is_turned_on_once(tmp_path):
+    import json
+    from pathlib import Path
+
+    prefix = Path(env.sys.prefix)
+    report = env.check_environment(data=False)  # no JupyterLab in this environment
+    assert report.notes == () and not (prefix / "share").exists()
+    (prefix / "share" / "jupyter" / "lab").mkdir(parents=True)
+    report = env.check_environment(data=False)
+    written = prefix / "share/jupyter/lab/settings/overrides.d/face-value.json"
+    assert json.loads(written.read_text()) == env.WIDGET_SETTINGS
+    assert len(report.notes) == 1 and "save widget state" in report.notes[0]
+    assert env.check_environment(data=False).notes == ()  # once
+    assert env.check_environment(data=False, widget_state=False).notes == ()
+    # The repository's copy, which a non-editable install puts there, says the same.
+    repo = Path(__file__).resolve().parent.parent
+    assert json.loads((repo / "jupyter-config" / "face-value.json").read_text()) \
+        == env.WIDGET_SETTINGS
+
+
+def test_an_unwritable_environment_is_left_alone(monkeypatch):
+    from pathlib import Path
+
+    lab = Path(env.sys.prefix) / "share" / "jupyter" / "lab"
+    lab.mkdir(parents=True)
+    (lab / "settings").write_text("not a folder")  # mkdir below it fails
+    assert env.ensure_widget_state_saved() is None
+    assert env.check_environment(data=False).notes == ()
+
+
+@pytest.mark.parametrize("name", ["deep", "data", "download", "otter", "widget_state"])
 def test_bad_arguments_are_named(name):
     with pytest.raises(TypeError, match=f"^{name}:"):
         env.check_environment(**{name: "yes"})
@@ -65,3 +110,20 @@ def test_every_chapter_checks_its_environment_first():
         uses_deep = "matching import deep" in text or '"deep"' in text or "DlibResNet" in text
         assert ("deep=True" in first) == uses_deep, \
             f"{chapter.name}: deep=True exactly when it uses the deep network"
+
+
+def test_every_exercise_notebook_checks_its_environment_first():
+    """The first code cell of each exercise master checks the environment (otter too) and
+    starts otter itself (``init_cell: false``), so a missing package is one sentence, not a
+    ModuleNotFoundError from otter's own init cell."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for master in sorted((root / "exercises").glob("ex*.md")):
+        text = master.read_text(encoding="utf-8")
+        assert "init_cell: false" in text, f"{master.name}: otter must not add its own init cell"
+        first = text.split("```{code-cell}", 1)[1].split("```", 1)[0]
+        assert "check_environment(otter=True" in first, master.name
+        assert f'grader = otter.Notebook("{master.stem}.ipynb")' in first, master.name
+        assert first.index("check_environment(") < first.index("import otter"), master.name
+        assert ("deep=True" in first) == ('"deep"' in text or "DlibResNet" in text), master.name

@@ -8,6 +8,7 @@ finds each of these at once and says, in one sentence, what to do::
     from facelab.book.env import check_environment
     check_environment()              # a chapter
     check_environment(deep=True)     # a notebook that uses the deep network
+    check_environment(otter=True)    # an exercise notebook (its checks need otter-grader)
 
 It raises :class:`EnvironmentProblem` (a ``RuntimeError``) for a problem that would stop the
 notebook, and returns a :class:`EnvironmentReport` otherwise; the report's one-line text is
@@ -26,14 +27,21 @@ from pathlib import Path
 
 from .._validation import check_bool
 
-__all__ = ["EnvironmentProblem", "EnvironmentReport", "check_environment", "SUPPORTED_PYTHONS"]
+__all__ = ["EnvironmentProblem", "EnvironmentReport", "check_environment",
+           "ensure_widget_state_saved", "SUPPORTED_PYTHONS", "WIDGET_SETTINGS"]
 
 SUPPORTED_PYTHONS = ((3, 11), (3, 12), (3, 13))
 OLIVETTI_FILE = "olivetti_py3.pkz"
 # What every notebook imports, and the distribution a student installs for it.
 _NEEDED = (("numpy", "numpy"), ("sklearn", "scikit-learn"), ("matplotlib", "matplotlib"),
-           ("ipywidgets", "ipywidgets"), ("skimage", "scikit-image"), ("myst_nb", "myst-nb"))
+           ("ipywidgets", "ipywidgets"), ("skimage", "scikit-image"))
+_MYST = (("myst_nb", "myst-nb"),)  # a chapter's glue; an exercise notebook has none
 _DEEP = (("dlib", "dlib-bin"), ("face_recognition_models", "face-recognition-models"))
+_OTTER = (("otter", "otter-grader"),)
+# JupyterLab (and Notebook 7) read every <prefix>/share/jupyter/lab/settings/overrides.d/*.json;
+# the same file is jupyter-config/face-value.json in the repository.
+WIDGET_SETTINGS = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}
+_SETTINGS_FILE = Path("share", "jupyter", "lab", "settings", "overrides.d", "face-value.json")
 _INSTALL = ("run `python -m pip install -r requirements-student.txt` in the environment of "
             "this kernel ({python}), or choose the kernel \"Python 3 (Face Value)\" "
             "(see the book's page \"Running the notebooks\")")
@@ -70,8 +78,32 @@ def _data_home() -> Path:
     return Path(os.path.expandvars(os.path.expanduser(home)))
 
 
-def check_environment(*, deep: bool = False, data: bool = True,
-                      download: bool = True) -> EnvironmentReport:
+def ensure_widget_state_saved(prefix: str | os.PathLike | None = None) -> Path | None:
+    """Turn on JupyterLab's "Save Widget State Automatically" in one environment, once.
+
+    Writes ``share/jupyter/lab/settings/overrides.d/face-value.json`` under ``prefix``
+    (default: this kernel's ``sys.prefix``) if JupyterLab is installed there
+    (``share/jupyter/lab`` exists) and the file is missing. Returns the path written, or
+    ``None`` when nothing was written (no JupyterLab there, the file already there, or the
+    folder not writable: the setting is then left to the student, and nothing fails).
+    The setting takes effect the next time the JupyterLab page is loaded.
+    """
+    import json
+
+    root = Path(sys.prefix if prefix is None else prefix)
+    target = root / _SETTINGS_FILE
+    if not (root / "share" / "jupyter" / "lab").is_dir() or target.exists():
+        return None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(WIDGET_SETTINGS, indent=2) + "\n", encoding="utf-8")
+    except OSError:
+        return None
+    return target
+
+
+def check_environment(*, deep: bool = False, data: bool = True, download: bool = True,
+                      otter: bool = False, widget_state: bool = True) -> EnvironmentReport:
     """Check the running kernel for a notebook of the book; raise with advice, or report.
 
     Parameters
@@ -83,6 +115,12 @@ def check_environment(*, deep: bool = False, data: bool = True,
     download : bool, default True
         Whether a missing Olivetti file may still be downloaded; with ``False`` a missing
         file raises instead of being reported.
+    otter : bool, default False
+        Check for an exercise notebook: otter-grader, which its checks need, and not
+        myst-nb, which only the chapters use (an autograder's image does not have it).
+    widget_state : bool, default True
+        Turn on JupyterLab's widget-state saving in this environment if it is off
+        (:func:`ensure_widget_state_saved`); the report then says so.
 
     Returns
     -------
@@ -98,12 +136,15 @@ def check_environment(*, deep: bool = False, data: bool = True,
     deep = check_bool(deep, "deep")
     data = check_bool(data, "data")
     download = check_bool(download, "download")
+    otter = check_bool(otter, "otter")
+    widget_state = check_bool(widget_state, "widget_state")
     python = ".".join(map(str, sys.version_info[:3]))
     if tuple(sys.version_info[:2]) not in SUPPORTED_PYTHONS:
         raise EnvironmentProblem(
             f"This kernel runs Python {python}; the notebooks need Python 3.11, 3.12 or 3.13: "
             "create the environment with one of those and choose its kernel.")
-    missing = [dist for module, dist in _NEEDED + (_DEEP if deep else ())
+    wanted = _NEEDED + (_DEEP if deep else ()) + (_OTTER if otter else _MYST)
+    missing = [dist for module, dist in wanted
                if importlib.util.find_spec(module) is None]
     if missing:
         raise EnvironmentProblem(
@@ -129,5 +170,9 @@ def check_environment(*, deep: bool = False, data: bool = True,
             raise EnvironmentProblem(
                 "dlib is installed but its model files cannot be loaded: "
                 + _INSTALL.format(python=sys.executable) + ".")
+    if widget_state and ensure_widget_state_saved() is not None:
+        notes.append("JupyterLab will now save widget state with the notebook in this "
+                     "environment (from the next page reload), so a reopened notebook shows "
+                     "its widgets' last picture.")
     return EnvironmentReport(python=python, facelab_version=__version__, data_home=str(home),
                              olivetti_found=found, deep=deep, notes=tuple(notes))
