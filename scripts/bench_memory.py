@@ -74,7 +74,7 @@ def peak_memory(path: Path, cells: list | None = None) -> tuple[float, float]:
             cells.append((cell_peak[0] / 2**30, line[:70]))
 
         client.on_cell_execute = started
-        client.on_cell_complete = finished
+        client.on_cell_executed = finished  # after the reply (on_cell_complete: once sent)
 
     watcher = threading.Thread(target=sample, daemon=True)
     start = time.perf_counter()

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 from .decompose import ARMS, ArmResult, Decomposition, decompose
 from .measure import (
+    EvaluationCounts,
     GroupEvaluation,
     Pooled,
     evaluate_by_group,
@@ -88,6 +89,7 @@ __all__ = [
     "GroupEvaluation",
     "evaluate_by_group",
     "Pooled",
+    "EvaluationCounts",
     "pool",
     "composition_sweep",
     "Sweep",

@@ -42,7 +42,7 @@ import numpy as np
 from ..._validation import check_int, check_seed
 from ...evaluation.rates import threshold_for_fmr
 from ...faces import synth
-from .measure import GroupEvaluation, Pooled, evaluate_by_group
+from .measure import evaluate_by_group, pool
 from .training import GROUPS, _check_rate, check_share, train_on_composition
 
 __all__ = ["ARMS", "ArmResult", "Decomposition", "decompose"]
@@ -134,18 +134,6 @@ class Decomposition:
         return rows
 
 
-def _pool(evaluations: list[GroupEvaluation], n_boot: int) -> Pooled:
-    counts = {g: [c for e in evaluations for c in e._group_counts[g]] for g in GROUPS}
-    per = []
-    for e in evaluations:
-        f = e.fmr.by_group
-        per.append({"seed": e.seed, "threshold": e.threshold, "fmr": dict(f),
-                    "fnmr": dict(e.fnmr.by_group),
-                    "ratio": float(f["B"] / f["A"]) if f["A"] > 0 else float("inf")})
-    return Pooled(_group_counts=counts, thresholds=[e.threshold for e in evaluations],
-                  per_evaluation=per, n_boot=n_boot, confidence=0.95, boot_seed=0)
-
-
 def decompose(share_b: float = 0.1, seeds: Sequence[int] = (0, 1, 2, 3, 4),
               targets: Sequence[float] = (0.001, 0.01), n_test_per_group: int = 1200,
               n_train: int = 200, n_boot: int = 1000, arms=ARMS) -> Decomposition:
@@ -207,29 +195,13 @@ def decompose(share_b: float = 0.1, seeds: Sequence[int] = (0, 1, 2, 3, 4),
                     at = ev if t == targets[0] else ev.at_threshold(
                         float(threshold_for_fmr(impostor, t)))
                     # keep only the per-person counts: the scores are dropped with `ev`
-                    kept[name][t].append(_Light.of(at))
+                    kept[name][t].append(at.counts_only())
                 del ev, impostor
     results = {}
     for name, world, centring in arms:
-        pooled = {t: _pool(kept[name][t], n_boot) for t in targets}
+        pooled = {t: pool(kept[name][t], n_boot=n_boot, confidence=0.95) for t in targets}
         results[name] = ArmResult(name=name, world=world, centring=centring, pooled=pooled,
                                   impostor_mean={g: float(np.mean(v))
                                                  for g, v in means[name].items()})
     return Decomposition(arms=results, share_b=share_b, seeds=seeds, targets=targets,
                          n_test_per_group=n_test)
-
-
-@dataclass(frozen=True)
-class _Light:
-    """What :func:`_pool` needs from a GroupEvaluation, without its scores."""
-
-    _group_counts: dict
-    seed: int
-    threshold: float
-    fmr: object
-    fnmr: object
-
-    @classmethod
-    def of(cls, ev: GroupEvaluation) -> _Light:
-        return cls(_group_counts=ev._group_counts, seed=ev.seed, threshold=ev.threshold,
-                   fmr=ev.fmr, fnmr=ev.fnmr)

@@ -226,6 +226,12 @@ class GroupEvaluation(_Summary):
         t = check_threshold(threshold)
         return {g: {"fmr": s.fmr(t), "fnmr": s.fnmr(t)} for g, s in self.sorted.items()}
 
+    def counts_only(self) -> EvaluationCounts:
+        """This evaluation's per-person error counts and rates, without its scores."""
+        return EvaluationCounts(_group_counts=self._group_counts, seed=self.seed,
+                                threshold=self.threshold, fmr=self.fmr, fnmr=self.fnmr,
+                                n_boot=self.n_boot, confidence=self.confidence)
+
     def at_threshold(self, threshold: float) -> GroupEvaluation:
         """The same scores judged at another global threshold."""
         t = check_threshold(threshold)
@@ -410,13 +416,38 @@ class Pooled(_Summary):
     boot_seed: int = 0
 
 
-def pool(evaluations: Sequence[GroupEvaluation], n_boot: int | None = None,
+@dataclass(frozen=True)
+class EvaluationCounts:
+    """What :func:`pool` needs from a :class:`GroupEvaluation`, without its scores.
+
+    An evaluation holds every score of its test people (tens of MB); its per-person error
+    counts at its threshold are a few kB. Experiments that pool many evaluations keep these
+    (:meth:`GroupEvaluation.counts_only`), so memory does not grow with the number of
+    matchers.
+    """
+
+    _group_counts: dict
+    seed: int
+    threshold: float
+    fmr: object
+    fnmr: object
+    n_boot: int
+    confidence: float
+
+
+def _ratio(fmr) -> float:
+    """FMR_B / FMR_A as :attr:`_Summary.fmr_ratio` estimates it (no bootstrap)."""
+    a, b = fmr.by_group["A"], fmr.by_group["B"]
+    return float(b / a) if a > 0 else (float("inf") if b > 0 else float("nan"))
+
+
+def pool(evaluations: Sequence[GroupEvaluation | EvaluationCounts], n_boot: int | None = None,
          confidence: float | None = None, boot_seed: int = 0) -> Pooled:
     """Pool evaluations of several matchers (seeds) of one setting.
 
     Parameters
     ----------
-    evaluations : sequence of GroupEvaluation
+    evaluations : sequence of GroupEvaluation or EvaluationCounts
         At least one.
     n_boot, confidence : optional
         Default: those of the first evaluation.
@@ -427,11 +458,12 @@ def pool(evaluations: Sequence[GroupEvaluation], n_boot: int | None = None,
     Pooled
     """
     evaluations = list(evaluations)
-    if not evaluations or not all(isinstance(e, GroupEvaluation) for e in evaluations):
+    if not evaluations or not all(isinstance(e, GroupEvaluation | EvaluationCounts)
+                                  for e in evaluations):
         raise ValueError("evaluations: give at least one GroupEvaluation.")
     counts = {g: [c for e in evaluations for c in e._group_counts[g]] for g in GROUPS}
     per = [{"seed": e.seed, "threshold": e.threshold, "fmr": dict(e.fmr.by_group),
-            "fnmr": dict(e.fnmr.by_group), "ratio": float(e.fmr_ratio.estimate)}
+            "fnmr": dict(e.fnmr.by_group), "ratio": _ratio(e.fmr)}
            for e in evaluations]
     return Pooled(_group_counts=counts, thresholds=[e.threshold for e in evaluations],
                   per_evaluation=per,
