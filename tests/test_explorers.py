@@ -455,7 +455,7 @@ def test_static_files_are_package_data_and_read_once():
     static = resources.files("facelab.views.explorers").joinpath("static")
     names = sorted(p.name for p in static.iterdir())
     assert names == ["core.js", "explorer.css", "groups.css", "groups.js", "page.js", "review.js",
-                     "threshold.js", "watchlist.js"]
+                     "threshold.js", "watchlist.js", "widget-keys.js"]
     assert _html._asset("core.js") is _html._asset("core.js")     # cached text
 
 

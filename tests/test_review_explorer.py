@@ -333,6 +333,10 @@ def test_the_page_agrees_with_python_after_every_move(impostor, tmp_path):
         page.fill("#rev-s", "250000")
         page.press("#rev-s", "Enter")
         assert check()["searches"] == "250,000"
+        # Every element that shows a readout follows it (the note repeats the searches a year).
+        shown = page.eval_on_selector_all('#rev [data-key="searches"]',
+                                          "els => els.map(e => e.textContent)")
+        assert len(shown) >= 2 and set(shown) == {"250,000"}, shown
         browser.close()
     host = urlparse(url).netloc
     assert not [u for u in requests if urlparse(u).netloc != host]

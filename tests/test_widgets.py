@@ -1,5 +1,9 @@
 """Kernel-only controls: live in Jupyter, an honest picture on the static site."""
 
+import re
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -66,3 +70,33 @@ def test_mismatched_inputs_are_named(toy):
         widgets.searcher(images, ids, emb, gallery_size=9)
     with pytest.raises(ValueError, match="alt"):
         widgets.figure_html(None, alt="fig.png")
+
+
+def test_the_live_view_carries_the_key_guard(toy):
+    # JupyterLab would read a dropdown's or a slider's keys as notebook shortcuts ("r" made
+    # the cell Raw): each live control is shown beside a hidden Output whose script stops
+    # that (static/widget-keys.js; tests/test_jupyterlab.py checks it in a real JupyterLab).
+    shown = widgets.matcher(*toy, threshold=80)
+    bundle = shown._repr_mimebundle_()
+    live = shown._live()
+    assert shown._live() is live                                   # made once
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == live.model_id
+    control, guard = live.children
+    assert control is shown.widget
+    assert guard.layout.display == "none"
+    (output,) = guard.outputs
+    script = output["data"]["text/html"]
+    assert script == widgets._key_guard_script()
+    assert script.startswith("<script>") and "guardWidgetKeys(document);" in script
+    assert "data-lm-suppress-shortcuts" in script
+
+
+def test_the_key_guard_script_parses(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: cannot parse the inlined JavaScript")
+    (body,) = re.findall(r"<script>(.*?)</script>", widgets._key_guard_script(), re.S)
+    path = tmp_path / "guard.js"
+    path.write_text(body, encoding="utf-8")
+    proc = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

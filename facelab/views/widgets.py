@@ -10,6 +10,13 @@ configured to prefer, see ``nb_mime_priority_overrides`` in ``_config.yml``).
 
 The controls themselves are thin views: each callback calls the package's pure
 functions and redraws.
+
+Inside JupyterLab a dropdown, a slider or a button would hand its key presses to the
+notebook's command-mode shortcuts (``r`` turned the cell into a Raw cell and dropped the
+control). So the live view is the control plus one hidden ``Output`` whose only output is
+a small script, ``explorers/static/widget-keys.js``: it marks the widget a key press starts
+from with ``data-lm-suppress-shortcuts``, which JupyterLab's command registry respects. The
+script is part of the widget state, so it runs again when a saved notebook is reopened.
 """
 
 from __future__ import annotations
@@ -73,15 +80,51 @@ class KernelOnly:
         self.widget = widget
         self.static_html = static_html
         self.note = note
+        self._live_view = None  # the widget and its key guard, made on first display
 
     def _static(self) -> str:
         return ('<div class="fv-kernel-only">' + self.static_html
                 + f'<p class="fv-kernel-note"><em>{self.note}</em></p></div>')
 
+    def _live(self):
+        """The widget with the key guard beside it, made once."""
+        if self._live_view is None:
+            import ipywidgets as w
+
+            self._live_view = w.VBox([self.widget, _key_guard()])
+        return self._live_view
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle = dict(self._live()._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/html"] = self._static()
         return bundle
+
+
+def _key_guard_script() -> str:
+    """The ``<script>`` that keeps a widget's keys from JupyterLab's notebook shortcuts.
+
+    ``static/widget-keys.js`` of :mod:`facelab.views.explorers`, inlined and run once per
+    page (it installs one capturing keydown listener on the document).
+    """
+    from .explorers._html import _asset, _compact_js
+
+    return ('<script>(function () {\n"use strict";\n' + _compact_js(_asset("widget-keys.js"))
+            + "\nguardWidgetKeys(document);\n})();</script>")
+
+
+def _key_guard():
+    """A hidden ``ipywidgets.Output`` holding ``_key_guard_script()`` (shown with each control).
+
+    An ``Output`` renders its outputs as trusted HTML, so the script runs wherever the widget
+    is shown, also from a saved notebook's widget state; it is invisible and takes no space.
+    """
+    import ipywidgets as w
+    from IPython.display import HTML
+
+    guard = w.Output(layout=w.Layout(display="none"))
+    guard.add_class("fv-key-guard")
+    guard.append_display_data(HTML(_key_guard_script()))
+    return guard
 
 
 def _face_uris(images) -> list[str]:

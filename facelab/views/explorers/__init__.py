@@ -116,7 +116,9 @@ ids), ``_html.py`` (the static files, palettes, shared HTML), ``threshold.py``,
 line for line, and its DOM glue), ``static/groups.js`` and ``static/groups.css``
 (the two-group explorer: its readout, its chart and DOM glue, and its few CSS
 rules of its own). The files are inlined into each output, so the output stays
-one self-contained block.
+one self-contained block. ``static/widget-keys.js`` belongs to no explorer:
+:mod:`facelab.views.widgets` inlines it beside each kernel widget, to keep the
+widget's keys from JupyterLab's notebook shortcuts.
 
 Inside Jupyter, every input carries ``data-lm-suppress-shortcuts="true"`` and
 keeps its key presses from the notebook's shortcuts; Enter in the number box

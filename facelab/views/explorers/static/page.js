@@ -19,10 +19,16 @@ function findRoot(id) {
 // (arrow keys select cells, letters and digits change them).  JupyterLab's
 // command registry skips any event from inside data-lm-suppress-shortcuts;
 // stopping the event here covers the classic Notebook too.  Tab and Escape
-// go on, so focus can still leave the control.
+// go on, so focus can still leave the control, and so do keys held with Ctrl,
+// Alt or Meta (Ctrl+S saves the notebook from an explorer as from a widget).
 function keepKeys(input) {
   input.setAttribute("data-lm-suppress-shortcuts", "true");
   input.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      input.removeAttribute("data-lm-suppress-shortcuts");  // until the next plain key
+      return;
+    }
+    input.setAttribute("data-lm-suppress-shortcuts", "true");
     if (event.key !== "Tab" && event.key !== "Escape") {
       event.stopPropagation();
     }
@@ -33,8 +39,11 @@ function keepKeys(input) {
 function explorerPage(C, root) {
   var keyed = {};
   var timings = [];
+  // A readout may appear more than once (the review explorer names the searches a year in
+  // its table and in its note): every element with the key is kept up to date.
   Array.prototype.forEach.call(root.querySelectorAll("[data-key]"), function (el) {
-    keyed[el.getAttribute("data-key")] = el;
+    var key = el.getAttribute("data-key");
+    (keyed[key] = keyed[key] || []).push(el);
   });
 
   function q(selector) {
@@ -43,10 +52,11 @@ function explorerPage(C, root) {
 
   // Set the text of the readout element data-key=key (if it changed).
   function show(key, text) {
-    var el = keyed[key];
-    if (el && el.textContent !== text) {
-      el.textContent = text;
-    }
+    (keyed[key] || []).forEach(function (el) {
+      if (el.textContent !== text) {
+        el.textContent = text;
+      }
+    });
   }
 
   // What the readout shows now: {threshold: the typed box, key: text, ...}.
@@ -57,7 +67,7 @@ function explorerPage(C, root) {
       out.threshold = box.value;
     }
     Object.keys(keyed).forEach(function (key) {
-      out[key] = keyed[key].textContent;
+      out[key] = keyed[key][0].textContent;
     });
     return out;
   }
