@@ -265,11 +265,17 @@ def _figure_numbers(app: Sphinx, docname: str) -> dict[str, str]:
 
 def chapter_figures(app: Sphinx, docname: str) -> list[Figure]:
     """The figures of ``docname``'s executed notebook (read once per build)."""
+    from dataclasses import replace
+
+    from fv_alt_glue import resolve
     from fv_reading_copies import executed_notebook
 
     memo = app.__dict__.setdefault("_fv_figures", {})
     if docname not in memo:
-        memo[docname] = figures_in(executed_notebook(app, docname))
+        # Alt text and captions may glue numbers in (fv_alt_glue): the pack carries the values.
+        memo[docname] = [replace(f, alt=resolve(app, docname, f.alt),
+                                 caption=resolve(app, docname, f.caption, "a caption"))
+                         for f in figures_in(executed_notebook(app, docname))]
     return memo[docname]
 
 

@@ -19,8 +19,9 @@
    ``aria-deprecated-role`` on every entry. They become ``role="listitem"``, the role
    DPUB-ARIA names instead, so the list has items.
 6. Every page carries ``<meta name="fv-figure-min-scale">``: the smallest scale at which a
-   figure's text, drawn in the book's matplotlib style (``facelab.views.style``: its
-   ``font.size`` in points at its ``figure.dpi``), is still ``MIN_FIGURE_TEXT_PX`` CSS
+   figure's smallest text, drawn in the book's matplotlib style (``facelab.views.style``:
+   ``MIN_FONT_PT``, which every figure is checked against, at its ``figure.dpi``), is still
+   ``MIN_FIGURE_TEXT_PX`` CSS
    pixels tall. ``assets/face-value.js`` keeps every figure at least that large and lets
    it scroll sideways on a narrow screen.
 """
@@ -52,11 +53,12 @@ MIN_FIGURE_TEXT_PX = 9
 
 
 def figure_text_px() -> float:
-    """The size of the book's figure text at a figure's natural size, in CSS pixels.
+    """The size of the book's smallest figure text at a figure's natural size, in CSS pixels.
 
-    matplotlib's ``font.size`` (points, 1/72 inch) at ``figure.dpi`` (pixels per inch,
-    which the inline backend also saves at) as ``facelab.views.style.apply`` sets them;
-    the global matplotlib settings are left as they were.
+    ``facelab.views.style.MIN_FONT_PT`` (points, 1/72 inch; no figure has smaller text) at
+    ``figure.dpi`` (pixels per inch, which the inline backend also saves at) as
+    ``facelab.views.style.apply`` sets it; the global matplotlib settings are left as they
+    were.
     """
     import matplotlib
 
@@ -64,7 +66,7 @@ def figure_text_px() -> float:
 
     with matplotlib.rc_context():
         style.apply()
-        size = matplotlib.rcParams["font.size"]
+        size = style.MIN_FONT_PT
         dpi = matplotlib.rcParams["figure.dpi"]
     return float(size) * float(dpi) / 72
 

@@ -127,3 +127,8 @@ def test_every_exercise_notebook_checks_its_environment_first():
         assert f'grader = otter.Notebook("{master.stem}.ipynb")' in first, master.name
         assert first.index("check_environment(") < first.index("import otter"), master.name
         assert ("deep=True" in first) == ('"deep"' in text or "DlibResNet" in text), master.name
+
+
+def test_a_bad_prefix_is_named():
+    with pytest.raises(TypeError, match="^prefix:"):
+        env.ensure_widget_state_saved(3)

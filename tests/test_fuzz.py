@@ -527,6 +527,10 @@ BOOK = "the book's own machinery, run at build time (tests/test_objectives.py, t
 DEEP = "needs dlib's model files and runs the network; tests/test_deep.py feeds it bad input"
 
 SKIP: dict[str, str] = {
+    "facelab.book.env.ensure_widget_state_saved":
+        "writes a settings file below a folder; tests/test_env.py covers it and a bad prefix",
+    "facelab.views.style.small_text":
+        "takes a matplotlib Figure; tests/test_figure_text.py covers it and bad arguments",
     "facelab.faces.synth.features.control_groups": NO_ARGUMENTS,
     "facelab.faces.synth.features.default_groups": NO_ARGUMENTS,
     "facelab.faces.synth.features.feature_table": NO_ARGUMENTS,

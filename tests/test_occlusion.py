@@ -330,10 +330,6 @@ def test_ch5_every_way_scores_the_same_pairs(chapter5):
     assert all((p.mated == pairs[0].mated).all() for p in pairs)
 
 
-def test_ch5_threshold_in_the_alt_text(chapter5):
-    assert f"{chapter5['threshold']:.1f}" == "82.4"
-
-
 def test_ch5_one_photo_masked_raises_the_eer_and_turns_most_travellers_away(chapter5,
                                                                             chapter5_boot):
     r = chapter5["rates"]

@@ -90,6 +90,8 @@ def ensure_widget_state_saved(prefix: str | os.PathLike | None = None) -> Path |
     """
     import json
 
+    if prefix is not None and not isinstance(prefix, str | os.PathLike):
+        raise TypeError(f"prefix: give a folder (a str or path), got {type(prefix).__name__}.")
     root = Path(sys.prefix if prefix is None else prefix)
     target = root / _SETTINGS_FILE
     if not (root / "share" / "jupyter" / "lab").is_dir() or target.exists():

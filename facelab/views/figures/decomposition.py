@@ -52,7 +52,7 @@ def plot_decomposition(decomposition: Decomposition, targets=None, ax=None):
     ticks = [0.5, 1, 2, 4, 8, 16]
     ax.set_xticks(ticks, [f"{x:g}" for x in ticks])
     ax.set_xlabel("false match rate of group B / group A (log scale; 1 = no gap)")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=10, frameon=False)
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
     return ax

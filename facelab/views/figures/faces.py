@@ -55,7 +55,7 @@ def show_faces(images: np.ndarray, titles: Sequence[str] | None = None,
                 img = (img - img.min()) / max(float(img.max() - img.min()), 1e-12)
             ax.imshow(img, cmap="gray", vmin=0, vmax=1)
             if titles is not None:
-                ax.set_title(titles[i], fontsize=9, fontweight="normal")
+                ax.set_title(titles[i], fontsize=10, fontweight="normal")
     return axes
 
 

@@ -153,7 +153,7 @@ def plot_group_histograms(evaluation: GroupEvaluation, axes=None, threshold: flo
         r = evaluation.rates_at(t)[g]
         ax.axvline(t, color="black", linestyle=":", linewidth=2)
         ax.annotate(f"threshold\n{t:.1f}", (t, 1), xycoords=("data", "axes fraction"),
-                    xytext=(-4, -4), textcoords="offset points", ha="right", va="top", fontsize=9)
+                    xytext=(-4, -4), textcoords="offset points", ha="right", va="top", fontsize=10)
         ax.set_title(f"group {g}: FMR {r['fmr']:.2%}, FNMR {r['fnmr']:.0%}")
         ax.set_xlabel("similarity score (book scale, 0 to 100)")
         ax.set_xlim(bins[0], bins[-1])
@@ -165,7 +165,7 @@ def plot_group_histograms(evaluation: GroupEvaluation, axes=None, threshold: flo
         for ax in np.ravel(axes):
             ax.set_ylim(0, top * 1.3)
     first.set_ylabel("share of pairs per score point")
-    first.legend(loc="upper left", fontsize=9)
+    first.legend(loc="upper left", fontsize=10)
     return axes
 
 
@@ -203,15 +203,15 @@ def plot_group_det(evaluation: GroupEvaluation, ax=None, mark_threshold: bool = 
                     marker=st["marker"], color=st["color"], markersize=9, linestyle="none",
                     markeredgecolor="black")
     ticks = np.asarray(fmr_ticks, dtype=float)
-    ax.set_xticks(probit(ticks), [f"{v * 100:g}%" for v in ticks], fontsize=9)
+    ax.set_xticks(probit(ticks), [f"{v * 100:g}%" for v in ticks], fontsize=10)
     yt = np.array([0.05, 0.1, 0.2, 0.5, 0.8, 0.95, 0.99])
-    ax.set_yticks(probit(yt), [f"{v:.0%}" for v in yt], fontsize=9)
+    ax.set_yticks(probit(yt), [f"{v:.0%}" for v in yt], fontsize=10)
     ax.set_xlim(probit(5e-6), probit(0.5))
     ax.set_ylim(probit(0.03), probit(0.995))
     ax.set_xlabel("false match rate (normal-deviate scale)")
     ax.set_ylabel("false non-match rate (normal-deviate scale)")
     ax.grid(color="#eeeeee")
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="lower left", fontsize=10)
     if title:
         ax.set_title(title)
     return ax
@@ -240,19 +240,19 @@ def plot_impostor_tails(evaluation: GroupEvaluation, ax=None, bins=None, title: 
                   linewidth=2, label=f"{st['label']}: FMR {np.mean(scores >= t):.2%}")
     ax.axvline(t, color="black", linestyle=":", linewidth=2)
     ax.annotate(f"threshold {t:.1f}", (t, 1), xycoords=("data", "axes fraction"),
-                xytext=(-4, -4), textcoords="offset points", ha="right", va="top", fontsize=9)
+                xytext=(-4, -4), textcoords="offset points", ha="right", va="top", fontsize=10)
     ax.set_yscale("log")
     ax.set_ylim(1e-7, 0.2)
     ax.set_xlim(bins[0], bins[-1])
     ax.set_xlabel("impostor score (book scale)")
     ax.set_ylabel("share of impostor pairs per half point")
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="upper left", fontsize=10)
     if title:
         ax.set_title(title)
     return ax
 
 
-def plot_compositions(panels: Mapping[str, GroupEvaluation], figsize=(11, 7.6)):
+def plot_compositions(panels: Mapping[str, GroupEvaluation], figsize=(10, 7.2)):
     """Impostor tails (top row) and DET curves (bottom row), one column per matcher.
 
     Parameters
@@ -315,10 +315,10 @@ def plot_gender_shades(gaps: Sequence[dict], ax=None):
         values = [row["by_subgroup"][key] for row in gaps]
         bars = ax.bar(x + (k - 1.5) * width, values, width, color=colour, hatch=hatch,
                       edgecolor="white", label=label)
-        ax.bar_label(bars, [f"{v:.1f}" for v in values], fontsize=8, padding=2)
+        ax.bar_label(bars, [f"{v:.1f}" for v in values], fontsize=10, padding=2)
     ax.set_xticks(x, [row["vendor"] for row in gaps])
     ax.set_ylabel("gender classification error (%)")
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="upper left", fontsize=10)
     ax.set_ylim(0, max(max(r["by_subgroup"].values()) for r in gaps) * 1.15)
     return ax
 
@@ -351,7 +351,7 @@ def plot_fmr_bars(settings: Mapping[str, _Summary], ax=None):
                       error_kw=dict(ecolor="black", linewidth=1.2))
         for xi, c in zip(x + (k - 0.5) * width, ci, strict=True):
             ax.annotate(f"{c.estimate:.2%}", (xi, c.high), xytext=(0, 4),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=8)
+                        textcoords="offset points", ha="center", va="bottom", fontsize=10)
     ax.set_xticks(x, list(settings))
     ax.set_ylabel("false match rate")
     _percent_axis(ax)

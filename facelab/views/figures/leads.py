@@ -47,15 +47,15 @@ def plot_candidate_lists(lists: CandidateLists, images: np.ndarray, rows: Sequen
     for i, r in enumerate(rows):
         ax = axes[i, 0]
         ax.imshow(images[lists.probe_image[r]], cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"probe: person {lists.probe_person[r]}", fontsize=9, fontweight="bold")
+        ax.set_title(f"probe: person {lists.probe_person[r]}", fontsize=10, fontweight="bold")
         for j in range(k):
             ax = axes[i, j + 1]
             ax.imshow(images[lists.candidate_image[r, j]], cmap="gray", vmin=0, vmax=1)
             score = float(lists.scores[r, j])
             listed = threshold is not None and score >= threshold
-            ax.set_title(f"#{j + 1}: person {lists.candidate_person[r, j]}", fontsize=8,
+            ax.set_title(f"#{j + 1}: person {lists.candidate_person[r, j]}", fontsize=10,
                          fontweight="normal")
-            ax.set_xlabel(f"score {score:.1f}" + (" listed" if listed else ""), fontsize=9,
+            ax.set_xlabel(f"score {score:.1f}" + (" listed" if listed else ""), fontsize=10,
                           fontweight="bold" if listed else "normal",
                           color=OKABE_ITO["vermillion"] if listed else OKABE_ITO["black"])
         for ax in axes[i]:
@@ -97,8 +97,8 @@ def plot_top_scores(absent: CandidateLists, present: CandidateLists, threshold: 
     if threshold is not None:
         ax.axvline(threshold, color=OKABE_ITO["black"], linestyle=":", linewidth=1.5)
         ax.annotate(f"threshold {threshold:g}", (threshold, ax.get_ylim()[1] * 0.95),
-                    ha="right", va="top", fontsize=9, xytext=(-4, 0), textcoords="offset points")
+                    ha="right", va="top", fontsize=10, xytext=(-4, 0), textcoords="offset points")
     ax.set_xlabel("score of the top candidate (book scale, 0-100)")
     ax.set_ylabel("share of probes (density)")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", fontsize=10, frameon=False)
     return ax

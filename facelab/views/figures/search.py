@@ -90,7 +90,7 @@ def plot_replay(result: AcluReplay, marks=(80.0, 95.0, 99.0), reference: int | N
     if reference is not None:
         ax.axhline(reference, color="#777777", linewidth=1.2, linestyle=(0, (1, 2)))
         ax.annotate(f"the ACLU's {reference}", (x_range[0] + 1, reference), xytext=(0, 3),
-                    textcoords="offset points", color="#555555", fontsize=9)
+                    textcoords="offset points", color="#555555", fontsize=10)
     box = dict(facecolor="white", edgecolor="none", alpha=0.9, pad=1)
     for m in marks:
         ax.axvline(m, color="black", linestyle=":", linewidth=1.2)
@@ -153,8 +153,8 @@ def plot_pairs(result: AcluReplay, pairs, ncols: int = 3, size: float = 1.5):
         a, b = flat[2 * k], flat[2 * k + 1]
         a.imshow(probes[k], cmap="gray", vmin=0, vmax=1)
         b.imshow(gallery[k], cmap="gray", vmin=0, vmax=1)
-        a.set_title(f"probe {r} ({result.probe_group[r]})", fontsize=9, fontweight="normal")
-        b.set_title(f"gallery {c} ({result.gallery_group[c]})", fontsize=9, fontweight="normal")
+        a.set_title(f"probe {r} ({result.probe_group[r]})", fontsize=10, fontweight="normal")
+        b.set_title(f"gallery {c} ({result.gallery_group[c]})", fontsize=10, fontweight="normal")
         b.annotate(f"score {score:.1f}", (0, -0.04), xycoords="axes fraction", ha="center",
                    va="top", fontsize=10, fontweight="bold",
                    color=OKABE_ITO["vermillion"])

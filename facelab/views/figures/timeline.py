@@ -40,7 +40,8 @@ def timeline(events: Sequence[dict], ax=None, kinds: Sequence[str] | None = None
     if unknown:
         raise ValueError(f"kinds: events have kinds {sorted(unknown)} not in {kinds}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(11, 0.9 + 0.5 * len(kinds) + 0.26 * len(events)))
+        # 9.4 in: at the site's smallest figure scale it still fits a desktop column.
+        _, ax = plt.subplots(figsize=(9.4, 0.9 + 0.5 * len(kinds) + 0.26 * len(events)))
     colours = list(OKABE_ITO.values())
     order = np.argsort(dates, kind="stable")
     # Each event gets its own line so that labels never overlap: rows are
