@@ -13,6 +13,11 @@
       var t = el.querySelector && el.querySelector("title");
       if (t) t.remove();
     });
+    // MyST-NB labels every fold's summary "Toggle hidden content" although it shows
+    // "Show code": the visible text is its name (WCAG 2.5.3, label in name).
+    document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (el) {
+      if (el.textContent.trim()) el.removeAttribute("aria-label");
+    });
     // The search field shows "Search ... Ctrl+K" but is labelled "Search":
     // name it by what it shows (WCAG 2.5.3, label in name).
     document.querySelectorAll(".search-button-field").forEach(function (el) {
@@ -48,6 +53,53 @@
       return parsed;
     };
     Search.fvKeepsNumbers = true;
+  }
+
+  // ------------------------------------------------------------- folded code
+  // Code cells are folded behind "Show code" (_ext/fv_fold_code.py). One button
+  // at the top of a page with folded code opens or closes them all, and the
+  // choice is remembered on this machine (localStorage; nothing leaves it).
+  var FOLDS = ".cell.fv-folded > details.hide";
+  var SHOW_CODE_KEY = "fv-show-code";
+
+  function rememberedShowCode() {
+    try { return window.localStorage.getItem(SHOW_CODE_KEY) === "1"; } catch (e) { return false; }
+  }
+  function rememberShowCode(show) {
+    try {
+      if (show) window.localStorage.setItem(SHOW_CODE_KEY, "1");
+      else window.localStorage.removeItem(SHOW_CODE_KEY);
+    } catch (e) { /* private mode: the choice lasts for this page only */ }
+  }
+  function setAllCode(button, show) {
+    document.querySelectorAll(FOLDS).forEach(function (d) { d.open = show; });
+    button.setAttribute("aria-pressed", show ? "true" : "false");
+    button.textContent = show ? "Hide all code" : "Show all code";
+  }
+  function addCodeToggle() {
+    var folds = document.querySelectorAll(FOLDS);
+    if (!folds.length || document.querySelector(".fv-code-toggle")) return;
+    var bar = document.createElement("div");
+    bar.className = "fv-code-toggle";
+    var note = document.createElement("span");
+    note.textContent = "This page's " + folds.length + " code cell" + (folds.length > 1 ? "s are" : " is")
+      + " folded; each opens with its \u201cShow code\u201d line.";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      var show = button.getAttribute("aria-pressed") !== "true";
+      setAllCode(button, show);
+      rememberShowCode(show);
+    });
+    bar.appendChild(button);
+    bar.appendChild(note);
+    var first = folds[0].closest(".cell");
+    // Before the chapter's first section heading's content, else before the first cell.
+    var main = document.querySelector("article.bd-article section") || first.parentNode;
+    var heading = main.querySelector(":scope > h1");
+    if (heading && heading.nextSibling) main.insertBefore(bar, heading.nextSibling);
+    else first.parentNode.insertBefore(bar, first);
+    setAllCode(button, rememberedShowCode());
   }
 
   // -------------------------------------------------------------------- print
@@ -187,6 +239,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     keepNumbersInSearch(); // before searchtools.js runs a query of the address
     fixMarkup();
+    addCodeToggle();
     frameFigures();
   });
   window.addEventListener("load", function () {

@@ -411,14 +411,16 @@ MIN_TEXT_PX = 9  # the smallest text a page may show, in CSS pixels
 
 
 def _figure_text_px() -> float:
-    """The book's figure font size at a figure's natural size, in CSS pixels."""
+    """The book's smallest figure text at a figure's natural size, in CSS pixels: no figure
+    has text under style.MIN_FONT_PT (each checks itself when drawn, and the build fails on
+    the warning)."""
     import matplotlib
 
     from facelab.views import style
 
     with matplotlib.rc_context():
         style.apply()
-        return matplotlib.rcParams["font.size"] * matplotlib.rcParams["figure.dpi"] / 72
+        return style.MIN_FONT_PT * matplotlib.rcParams["figure.dpi"] / 72
 
 
 # Elements whose content may overflow them out of sight by design.
@@ -542,3 +544,60 @@ def test_explorers_sit_on_no_light_frame_in_dark_mode(browser, site):
     context.close()
     assert frames, "no explorer on chapter 4"
     assert all(bg in ("rgba(0, 0, 0, 0)", "transparent") for bg in frames), frames
+
+
+# ---------------------------------------------------------------- folded code
+
+
+def test_code_is_folded_and_one_button_shows_it_all(browser, site, built_book):
+    """A reader who does not program sees no code: every code cell of a chapter is folded
+    behind a "Show code" line (its output stays in view), and the page's one "Show all code"
+    button opens every fold, by keyboard too, and the choice holds on the next page."""
+    context, page, _, console = visit(browser, f"{site}/chapters/03-thresholds.html")
+    state = page.evaluate("""() => {
+        const cells = [...document.querySelectorAll("article div.cell")];
+        const withCode = cells.filter(c => c.querySelector("div.cell_input"));
+        const folded = withCode.filter(c => c.querySelector(":scope > details.hide > summary")
+                                             && !c.querySelector(":scope > details.hide").open);
+        const outputsShown = cells.filter(c => c.querySelector(":scope > div.cell_output"));
+        const button = document.querySelector(".fv-code-toggle button");
+        return {withCode: withCode.length, folded: folded.length, outputs: outputsShown.length,
+                button: button && button.textContent, pressed: button && button.ariaPressed};
+    }""")
+    assert state["withCode"] > 10 and state["folded"] == state["withCode"], state
+    assert state["outputs"] > 5, "the outputs (figures, explorers) stay outside the folds"
+    assert state["button"] == "Show all code" and state["pressed"] == "false", state
+    # By keyboard: focus the button and press Enter.
+    page.focus(".fv-code-toggle button")
+    page.keyboard.press("Enter")
+    opened = page.evaluate("""() => [...document.querySelectorAll(".cell.fv-folded > details.hide")]
+                                     .every(d => d.open)""")
+    assert opened and page.inner_text(".fv-code-toggle button") == "Hide all code"
+    assert page.locator("article div.cell_input").first.is_visible()
+    # The next page opens with its code shown, until the reader folds it again.
+    page.goto(f"{site}/chapters/04-bias.html", wait_until="networkidle")
+    assert page.evaluate("""() => [...document.querySelectorAll(".cell.fv-folded > details.hide")]
+                                  .every(d => d.open)""")
+    page.click(".fv-code-toggle button")
+    page.goto(f"{site}/chapters/03-thresholds.html", wait_until="networkidle")
+    assert page.inner_text(".fv-code-toggle button") == "Show all code"
+    assert not page.locator("article div.cell_input").first.is_visible()
+    assert not [m for m in console if m[0] in ("error", "pageerror")], console
+    context.close()
+
+
+def test_no_figure_scrolls_on_a_desktop(browser, site, built_book):
+    """At 1280 px every figure fits the column at a scale where its smallest text is legible:
+    only a phone scrolls figures sideways (a figure too wide for a desktop must be drawn
+    narrower, not shrunk or scrolled)."""
+    wide = []
+    for rel in _chapters(built_book):
+        context, page, _, _ = visit(browser, f"{site}/{rel}",
+                                    viewport={"width": 1280, "height": 900})
+        page.wait_for_timeout(300)
+        wide += page.evaluate("""() => [...document.querySelectorAll(".fv-scroll-box img")]
+            .filter(img => img.closest(".fv-scroll-box").scrollWidth
+                           > img.closest(".fv-scroll-box").clientWidth + 1)
+            .map(img => `${location.pathname}: ${img.getAttribute("alt").slice(0, 60)}`)""")
+        context.close()
+    assert not wide, "\n".join(wide)
