@@ -65,7 +65,9 @@ def run_job(job: tuple) -> tuple[str, object]:
     try:
         if kind == "master":
             name, dist = args
-            return "ok", execute(dist / name / "master" / f"{name}.ipynb", cwd=ex.EXERCISES)
+            # In its own folder, as a student has it: its first cell starts otter on NAME.ipynb.
+            master = dist / name / "master"
+            return "ok", execute(master / f"{name}.ipynb", cwd=master)
         if kind == "student":
             name, work = args
             # Keep the file name: grader.check reads the tests from it.

@@ -68,3 +68,16 @@ def test_bad_arguments_are_named(styled):
     fig, _ = plt.subplots()
     with pytest.raises((TypeError, ValueError), match="^min_pt:"):
         style.small_text(fig, min_pt="10")
+
+
+def test_timeline_labels_end_inside_the_axes(styled):
+    """A label past the axes would widen the saved figure, and shrink its text on the page."""
+    from facelab.faces import read_csv
+    from facelab.views import figures
+
+    events = read_csv("events.csv")
+    for chosen in (events, [e for e in events if "Clearview" in e["event"]]):
+        ax = figures.timeline(chosen)
+        renderer = ax.figure.canvas.get_renderer()
+        right = ax.get_window_extent(renderer).x1
+        assert max(t.get_window_extent(renderer).x1 for t in ax.texts) <= right + 0.5

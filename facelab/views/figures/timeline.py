@@ -76,7 +76,26 @@ def timeline(events: Sequence[dict], ax=None, kinds: Sequence[str] | None = None
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
+    _keep_labels_inside(ax)
     return ax
+
+
+def _keep_labels_inside(ax, rounds: int = 8) -> None:
+    """Widen the time axis until every label ends inside the axes.
+
+    A label that ran past the axes would widen the saved figure (the inline backend crops to
+    what is drawn), and a wider figure is shown smaller, its text with it.
+    """
+    labels = [t for t in ax.texts if t.get_text()]
+    for _ in range(rounds):
+        renderer = ax.figure.canvas.get_renderer()
+        box = ax.get_window_extent(renderer)
+        right = max((t.get_window_extent(renderer).x1 for t in labels), default=box.x1)
+        if right <= box.x1:
+            return
+        lo, hi = ax.get_xlim()
+        # the axes keep their size, so the data range grows by the overflow's share
+        ax.set_xlim(lo, hi + (hi - lo) * (right - box.x1 + 4) / box.width)
 
 
 def _parse_date(text: str) -> date:
