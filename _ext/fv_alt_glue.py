@@ -3,7 +3,7 @@
 A figure's alt text is cell metadata (``mystnb: image: alt:``), written before the cell
 runs, so a number in it would be typed by hand, and would silently go stale when the
 experiment changes. The prose avoids that with MyST-NB's glue roles; this extension lets
-alt text (and a figure's caption) use the same roles::
+alt text use the same roles::
 
     alt: >-
       ... group B's rate falls from {glue:text}`ch4_fmr_b_5` to {glue:text}`ch4_fmr_b_90` ...
@@ -14,10 +14,10 @@ under that key (``DOCNAME.glue.json`` beside the executed notebook, as ``fv_read
 reads it), as plain text: a Markdown value loses its escapes (a backslash before ``$``) and
 its emphasis marks, since an ``alt`` attribute shows them literally. A key the notebook did
 not glue, or a ``{glue:text}`` of a value glued only as Markdown, is a build warning, so an
-error with ``-W``. Figure captions are MyST and MyST-NB resolves glue in them itself; any
-role left in a caption's text is resolved the same way. ``resolve`` is the one function the
-figure packs call too (their ``figures.csv`` carries alt text and captions). The reading
-copies keep the roles in cell metadata, which Jupyter does not show.
+error with ``-W``. Figure captions are MyST, and MyST-NB resolves glue in them on the page
+itself; the figure packs read both from the notebook's metadata, so ``resolve`` serves them
+too (their ``figures.csv`` carries alt text and captions). The reading copies keep the roles
+in cell metadata, which Jupyter does not show.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ ROLE = re.compile(r"\{glue(?::(?P<kind>text|md|any))?\}`(?P<key>[^`:]+)(?::(?P<f
 
 
 def glue_file(app: Sphinx, docname: str) -> Path:
-    """Where MyST-NB wrote the glue data of one executed page."""
-    return Path(app.outdir).parent / "jupyter_execute" / f"{docname}.glue.json"
+    """Where MyST-NB wrote the glue data of one executed page (beside its notebook)."""
+    from fv_reading_copies import _executed
+
+    return _executed(app, docname).with_suffix(".glue.json")
 
 
 def _load(app: Sphinx, docname: str) -> dict:
@@ -93,11 +95,6 @@ class GlueInAltText(SphinxPostTransform):
             alt = image.get("alt")
             if alt and "{glue" in alt:
                 image["alt"] = resolve(self.app, docname, alt)
-        for caption in self.document.findall(nodes.caption):
-            for text in list(caption.findall(nodes.Text)):
-                if "{glue" in text:
-                    text.parent.replace(text, nodes.Text(resolve(self.app, docname, str(text),
-                                                                 "a caption")))
 
 
 def setup(app: Sphinx) -> dict:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+# Debian's Chromium, as every browser test launches it (no network, no first-run dialogs).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 # Pages Sphinx writes that are not the book's content.
 SKIP = {"genindex.html", "search.html", "py-modindex.html"}
@@ -36,3 +42,15 @@ def serve(html_root: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def page_fixes():
+    """The site's page-fixes extension (``_ext/fv_page_fixes.py``), loaded as a module: its
+    figure-scale rule is what the pages carry and what the tests measure against."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "_ext" / "fv_page_fixes.py"
+    spec = importlib.util.spec_from_file_location("fv_page_fixes_t", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

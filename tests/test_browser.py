@@ -15,20 +15,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .site import pages, serve
+from .site import CHROMIUM, FLAGS, page_fixes, pages, serve
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 # Console messages we accept, each from code that is not ours.
 # (sphinx-thebe's doubled config script and pydata-sphinx-theme's empty theme mode
@@ -411,16 +401,10 @@ MIN_TEXT_PX = 9  # the smallest text a page may show, in CSS pixels
 
 
 def _figure_text_px() -> float:
-    """The book's smallest figure text at a figure's natural size, in CSS pixels: no figure
-    has text under style.MIN_FONT_PT (each checks itself when drawn, and the build fails on
-    the warning)."""
-    import matplotlib
-
-    from facelab.views import style
-
-    with matplotlib.rc_context():
-        style.apply()
-        return style.MIN_FONT_PT * matplotlib.rcParams["figure.dpi"] / 72
+    """The book's smallest figure text at a figure's natural size, in CSS pixels, as the
+    pages' minimum figure scale is computed from it (no figure has smaller text: each checks
+    itself when drawn, and the build fails on the warning)."""
+    return page_fixes().figure_text_px()
 
 
 # Elements whose content may overflow them out of sight by design.

@@ -37,6 +37,8 @@ from facelab.views.explorers import (
     watchlist_numbers,
 )
 
+from .site import CHROMIUM, FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 JS_TESTS = ROOT / "tests" / "js"
 NODE = shutil.which("node")
@@ -525,9 +527,6 @@ def test_each_module_stays_small():
 # Browser
 # --------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")

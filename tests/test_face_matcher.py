@@ -35,6 +35,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from .site import CHROMIUM, FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "js" / "face-matcher-cases.json"
 
@@ -397,9 +399,6 @@ def test_node_unit_tests_pass():
 # Browser tests: the built page in headless Chromium
 # --------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
 FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 ROOT_ID = "fv-face-matcher"
 # The page's initial weight, gzip-compressed: chapter 2 with its deep-matcher figures

@@ -28,6 +28,8 @@ from facelab.views.explorers import (
 )
 from facelab.views.explorers.groups import _Counted, _equal_fmr_b, _grid_encode, _times
 
+from .site import CHROMIUM, FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 JS_TESTS = ROOT / "tests" / "js"
 NODE = shutil.which("node")
@@ -363,9 +365,6 @@ def test_javascript_unit_tests_pass():
 # Browser (one page, a few seconds)
 # --------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 @pytest.mark.browser

@@ -33,7 +33,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -46,10 +45,9 @@ import nbformat
 import numpy as np
 import pytest
 
+from .site import CHROMIUM, FLAGS
+
 JUPYTER = Path(sys.executable).with_name("jupyter")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
 NOTEBOOK = "controls.ipynb"
 
 # The single keys of JupyterLab's notebook command mode (its shortcut settings, selector

@@ -25,6 +25,8 @@ from facelab.experiments.olivetti import strictest_measurable
 from facelab.views.explorers import ReviewExplorer, review_explorer, review_numbers
 from facelab.views.explorers.review import _amount
 
+from .site import CHROMIUM, FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 JS_TESTS = ROOT / "tests" / "js"
 NODE = shutil.which("node")
@@ -272,9 +274,6 @@ def test_javascript_unit_tests_pass():
 # Browser (one page, a few seconds)
 # --------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 @pytest.mark.browser

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .site import pages
+from .site import page_fixes, pages
 
 pytestmark = pytest.mark.book
 
@@ -205,13 +205,7 @@ def test_bibliography_is_a_list_of_items(built_book):
 def test_every_page_names_the_minimum_figure_scale(built_book):
     """Every page tells face-value.js how small a figure may be drawn, computed from
     the book's figure style (facelab.views.style) by the page-fixes extension."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "fv_page_fixes_t", ROOT / "_ext" / "fv_page_fixes.py"
-    )
-    fixes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fixes)
+    fixes = page_fixes()
     expected = f"{fixes.figure_min_scale():.3f}"
     assert 0 < float(expected) <= 1
     missing = []

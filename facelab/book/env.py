@@ -1,4 +1,4 @@
-"""The first cell of every chapter: is this kernel ready to run it?
+"""The first cell of every chapter and exercise notebook: is this kernel ready to run it?
 
 A student who opens a notebook in the wrong kernel, or in an environment that lacks a
 package, or without the Olivetti faces on a machine with no internet, would otherwise meet a

@@ -17,7 +17,10 @@ from __future__ import annotations
 import warnings
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import FigureBase
 from matplotlib.text import Text
+
+from .._validation import check_real
 
 __all__ = ["OKABE_ITO", "MARKERS", "LINESTYLES", "GENUINE", "IMPOSTOR", "GROUP_STYLE",
            "MIN_FONT_PT", "FigureTextWarning", "small_text", "apply"]
@@ -32,10 +35,6 @@ class FigureTextWarning(UserWarning):
 
 def small_text(fig, min_pt: float = MIN_FONT_PT) -> list[tuple[str, float]]:
     """The visible, non-empty texts of ``fig`` smaller than ``min_pt``: ``(text, size)``."""
-    from matplotlib.figure import FigureBase
-
-    from .._validation import check_real
-
     if not isinstance(fig, FigureBase):
         raise TypeError(f"fig: give a matplotlib Figure, got {type(fig).__name__}.")
     min_pt = check_real(min_pt, "min_pt", 0)
